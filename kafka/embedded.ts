@@ -1,0 +1,49 @@
+import { describeCluster, parseBrokerList } from './cluster.js';
+import { localBrokerOptions, startLocalBroker, stopLocalBroker, type LocalBrokerOptions, type ProgressListener } from './local-broker.js';
+
+/** The cluster a run uses, and how to give it back when the run ends. */
+export interface KafkaTarget {
+  readonly brokers: readonly string[];
+  /** `configured`: KAFKA_BROKERS or --brokers; `local-started`: this run started the local broker; `local-running`: it was already up. */
+  readonly origin: 'configured' | 'local-started' | 'local-running';
+  /** Stops the local broker only if this run started it; never touches a configured cluster. */
+  release(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  /** A configured cluster; when absent, the local broker is used. */
+  readonly brokers: readonly string[] | undefined;
+  readonly local: LocalBrokerOptions;
+  /** How long a configured cluster may take to answer before it is reported unreachable. */
+  readonly probeTimeoutMs: number;
+  readonly onProgress?: ProgressListener;
+}
+
+/**
+ * The embedded default: a configured cluster is used as it is (after checking it answers);
+ * otherwise the local broker is started if it is not running, and stopped at release only if
+ * this call started it.
+ */
+export async function acquireKafka(options: AcquireOptions): Promise<KafkaTarget> {
+  if (options.brokers) {
+    await describeCluster(options.brokers, options.probeTimeoutMs);
+    return { brokers: options.brokers, origin: 'configured', release: () => Promise.resolve() };
+  }
+  const started = await startLocalBroker(options.local, options.onProgress);
+  const local = options.local;
+  return {
+    brokers: [started.broker],
+    origin: started.alreadyRunning ? 'local-running' : 'local-started',
+    release: started.alreadyRunning
+      ? () => Promise.resolve()
+      : async () => {
+          await stopLocalBroker(local);
+        },
+  };
+}
+
+/** acquireKafka with everything taken from the environment: KAFKA_BROKERS, else the local broker's KAFKA_* settings. */
+export function acquireKafkaFromEnv(env: NodeJS.ProcessEnv, onProgress?: ProgressListener): Promise<KafkaTarget> {
+  const brokers = env.KAFKA_BROKERS ? parseBrokerList(env.KAFKA_BROKERS) : undefined;
+  return acquireKafka({ brokers, local: localBrokerOptions(env), probeTimeoutMs: 5_000, ...(onProgress ? { onProgress } : {}) });
+}

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { LocalKafkaError } from '../../kafka/errors.js';
+import { localBrokerOptions, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
+import { freePort, tempDir, writeScript } from '../helpers/processes.js';
+
+/** Processes whose command line mentions text (Linux /proc). */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('kafka/local-broker', () => {
+  const dir = tempDir('local-broker');
+  after(() => dir.remove());
+
+  /** Options for a broker whose java is a stand-in script: no Maven, no real Kafka. */
+  async function fakeBrokerOptions(name: string, brokerBody: string, startTimeoutMs = 20_000): Promise<LocalBrokerOptions> {
+    const java = writeScript(
+      join(dir.path, `${name}-java`),
+      `case "$*" in
+  *-version*) echo 'openjdk version "17.0.9"' >&2; exit 0 ;;
+  *StorageTool*) exit 0 ;;
+esac
+${brokerBody}`,
+    );
+    const cacheFile = join(dir.path, `${name}.classpath`);
+    writeFileSync(cacheFile, java);
+    const base = localBrokerOptions({}, { port: await freePort(), controllerPort: await freePort(), localDir: join(dir.path, name), startTimeoutMs });
+    return { ...base, javaCommand: java, mavenCommand: join(dir.path, 'no-maven'), classpathCacheFile: cacheFile };
+  }
+
+  it('renders a single-node KRaft configuration on 127.0.0.1', () => {
+    const properties = renderServerProperties({ port: 19092, controllerPort: 19093 }, '/data');
+    expect(properties).to.include('process.roles=broker,controller');
+    expect(properties).to.include('controller.quorum.voters=1@127.0.0.1:19093');
+    expect(properties).to.include('listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
+    expect(properties).to.include('advertised.listeners=PLAINTEXT://127.0.0.1:19092');
+    expect(properties).to.include('offsets.topic.replication.factor=1');
+    expect(properties).to.include('transaction.state.log.replication.factor=1');
+    expect(properties).to.include('group.initial.rebalance.delay.ms=0');
+    expect(properties).to.include('log.dirs=/data');
+  });
+
+  it('refuses a port that is taken, and changes nothing', async () => {
+    const options = await fakeBrokerOptions('port-taken', 'exit 1');
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(options.port, '127.0.0.1', resolve));
+    try {
+      await startLocalBroker(options);
+      expect.fail('expected a rejection');
+    } catch (error) {
+      expect((error as LocalKafkaError).code).to.equal('PORT_TAKEN');
+      expect((error as Error).message).to.include(`port ${options.port} on 127.0.0.1 is taken`);
+    } finally {
+      squatter.close();
+    }
+    expect(existsSync(options.instanceDir)).to.equal(false);
+  });
+
+  it('shows the last lines of the log when the broker exits during start', async () => {
+    const options = await fakeBrokerOptions('exits', `echo 'ERROR Exiting Kafka due to fatal exception: stand-in failure'; exit 1`);
+    try {
+      await startLocalBroker(options);
+      expect.fail('expected a rejection');
+    } catch (error) {
+      expect((error as LocalKafkaError).code).to.equal('BROKER_EXITED');
+      expect((error as Error).message).to.match(/the broker exited during start; the last lines of .*broker\.log:$/);
+      expect((error as LocalKafkaError).details).to.include('stand-in failure');
+    }
+    expect(existsSync(join(options.instanceDir, 'broker.json'))).to.equal(false);
+  });
+
+  it('gives up after the start timeout and stops what it started', async () => {
+    const options = await fakeBrokerOptions('hangs', 'while :; do sleep 0.2; done', 1_500);
+    try {
+      await startLocalBroker(options);
+      expect.fail('expected a rejection');
+    } catch (error) {
+      expect((error as LocalKafkaError).code).to.equal('START_TIMEOUT');
+      expect((error as Error).message).to.include('did not answer on 127.0.0.1:').and.include('within 2 s and was stopped');
+    }
+    expect(processesMentioning(join(options.instanceDir, 'server.properties'))).to.deep.equal([]);
+  });
+});
