@@ -170,6 +170,14 @@ export function tailLines(file: string, count: number): string {
   return lines.slice(-count).join('\n');
 }
 
+/** A KRaft cluster id: 16 random bytes in base64url, never starting with '-' (a command line would read it as an option). */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export interface StartResult {
   readonly broker: string;
   readonly pid: number;
@@ -239,8 +247,7 @@ export async function startLocalBroker(options: LocalBrokerOptions, onProgress: 
   writeFileSync(files.configFile, renderServerProperties(options, files.dataDir));
   if (!existsSync(join(files.dataDir, 'meta.properties'))) {
     onProgress(`formatting KRaft storage in ${files.dataDir}`);
-    const clusterId = randomBytes(16).toString('base64url');
-    const format = await runCommand(options.javaCommand, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.configFile]);
+    const format = await runCommand(options.javaCommand, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${newClusterId()}`, '-c', files.configFile]);
     if (format.code !== 0) {
       throw new LocalKafkaError('BROKER_EXITED', `formatting the broker's storage failed (exit ${String(format.code)})`, {
         details: (format.stdout + format.stderr).trim().split('\n').slice(-15).join('\n'),

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { LocalKafkaError } from '../../kafka/errors.js';
-import { localBrokerOptions, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
+import { localBrokerOptions, newClusterId, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
 import { freePort, tempDir, writeScript } from '../helpers/processes.js';
 
 /** Processes whose command line mentions text (Linux /proc). */
@@ -50,6 +50,12 @@ ${brokerBody}`,
     expect(properties).to.include('transaction.state.log.replication.factor=1');
     expect(properties).to.include('group.initial.rebalance.delay.ms=0');
     expect(properties).to.include('log.dirs=/data');
+  });
+
+  it('makes cluster ids that a command line cannot mistake for options', () => {
+    const ids = Array.from({ length: 2_000 }, newClusterId);
+    for (const id of ids) expect(id).to.match(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(new Set(ids).size).to.equal(ids.length);
   });
 
   it('refuses a port that is taken, and changes nothing', async () => {
