@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/** npm run pipeline:analytics -- [--http-port P] [--report-interval S] [--out DIR] */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_GROUPS } from '../contracts/topics.js';
+import { checkNumber, commandLine, exitWithError, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { createKafka } from '../kafka-client.js';
+import { figuresJson, type Figures } from './figures.js';
+import { buildMetricsServer } from './http.js';
+import { createMetricsRegistry } from './prometheus.js';
+import { renderReport } from './report.js';
+import { AnalyticsService } from './service.js';
+
+const args = await withKafkaOptions(
+  commandLine('pipeline:analytics', '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]\n\nThe analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
+)
+  .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.analytics, describe: 'consumer group [env GROUP_ID]' })
+  .option('http-port', { type: 'number', default: process.env.HTTP_PORT ? Number(process.env.HTTP_PORT) : 8080, describe: 'port of GET /metrics [env HTTP_PORT]; 0 picks a free one' })
+  .option('http-host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
+  .option('report-interval', { type: 'number', default: 10, describe: 'print a report every S seconds (0: off)' })
+  .option('report-every', { type: 'number', default: 0, describe: 'also print a report every N messages (0: off)' })
+  .option('out', { type: 'string', describe: 'write the figures to DIR/metrics.json and DIR/metrics.txt at each report' })
+  .check((a) =>
+    validate(
+      checkNumber('http-port', a['http-port'], { integer: true, min: 0, max: 65535 }),
+      checkNumber('report-interval', a['report-interval'], { min: 0 }),
+      checkNumber('report-every', a['report-every'], { integer: true, min: 0 }),
+    ),
+  )
+  .parseAsync();
+
+const stage = 'pipeline:analytics';
+
+function report(figures: Figures, title: string): void {
+  process.stdout.write(renderReport(figures, title));
+  if (args.out) {
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(join(args.out, 'metrics.json'), figuresJson(figures));
+    writeFileSync(join(args.out, 'metrics.txt'), renderReport(figures, title));
+  }
+}
+
+try {
+  const brokers = await stageBrokers(args.brokers, stage);
+  const kafka = createKafka({ brokers, clientId: 'analytics-service', logLevel: process.env.KAFKAJS_LOG_LEVEL });
+  const service = new AnalyticsService(kafka, {
+    topics: topicsFrom(args),
+    groupId: args.group,
+    reportEveryMessages: args['report-every'],
+    onReport: (figures) => {
+      report(figures, `Analytics at ${new Date().toISOString()}`);
+    },
+  });
+  const server = buildMetricsServer(
+    () => service.figures(),
+    createMetricsRegistry(
+      () => service.figures(),
+      () => service.consumed(),
+    ),
+  );
+  await server.listen({ port: args['http-port'], host: args['http-host'] });
+  const ticker = args['report-interval'] > 0 ? setInterval(() => { report(service.figures(), `Analytics at ${new Date().toISOString()}`); }, args['report-interval'] * 1000) : undefined;
+  onShutdown(stage, async () => {
+    clearInterval(ticker);
+    await service.stop();
+    await server.close();
+    report(service.figures(), 'Analytics, final');
+  });
+  await service.start();
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : args['http-port'];
+  console.log(`${stage}: consuming as group ${args.group} on ${brokers.join(',')}; GET http://${args['http-host']}:${port}/metrics`);
+} catch (error) {
+  exitWithError(stage, error);
+}

@@ -1,0 +1,149 @@
+import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
+import { RESTAURANTS, toCents } from '../contracts/menu.js';
+import { DLQ_HEADERS } from '../contracts/topics.js';
+import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
+
+/** The analytics figures, as JSON (report files and GET /metrics). Keys as in docs/DESIGN.md. */
+export interface Figures {
+  readonly total_orders: number;
+  readonly reserved: number;
+  readonly failed: number;
+  readonly dead_lettered: number;
+  readonly pending: number;
+  readonly malformed: number;
+  readonly failure_rate: number;
+  readonly failures_by_reason: Record<FailureReason, number>;
+  readonly orders_per_minute: Record<string, number>;
+  readonly orders_per_minute_summary: { readonly minutes: number; readonly average: number; readonly peak: number; readonly peak_minute: string | null };
+  readonly by_restaurant: Record<string, { readonly orders: number; readonly revenue: number }>;
+  readonly latency_ms: LatencySummaryMs;
+}
+
+export interface IncomingMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+interface OrderFacts {
+  readonly restaurant: string;
+  readonly totalCents: number;
+}
+
+interface ResultFacts {
+  readonly status: 'reserved' | 'failed';
+  readonly reason: FailureReason | null;
+}
+
+function header(message: IncomingMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+const sortedRecord = <V>(entries: Iterable<[string, V]>): Record<string, V> =>
+  Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * Counts each order_id once however often its events arrive (at-least-once delivery), the first
+ * event of each kind winning. Everything is computed from event time and event content, so the
+ * same messages give the same figures, byte for byte, in whatever order the partitions interleave.
+ */
+export class OrderAnalytics {
+  private readonly orders = new Map<string, OrderFacts>();
+  private readonly minutes = new Map<string, number>();
+  private readonly results = new Map<string, ResultFacts>();
+  private readonly deadLetteredIds = new Set<string>();
+  private readonly malformedSources = new Set<string>();
+  private readonly latency: LatencyHistogram = createLatencyHistogram();
+
+  ingestOrder(message: IncomingMessage): void {
+    const parsed = parseOrderPlaced(message.value);
+    if (!parsed.ok || this.orders.has(parsed.value.order_id)) return;
+    const order = parsed.value;
+    this.orders.set(order.order_id, { restaurant: order.restaurant, totalCents: toCents(order.total_amount) });
+    const minute = order.placed_at.slice(0, 16);
+    this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + 1);
+  }
+
+  ingestResult(message: IncomingMessage): void {
+    const parsed = parseInventoryResult(message.value);
+    if (!parsed.ok || this.results.has(parsed.value.order_id)) return;
+    const result = parsed.value;
+    this.results.set(result.order_id, { status: result.status, reason: result.reason });
+    recordMicros(this.latency, (Date.parse(result.processed_at) - Date.parse(result.placed_at)) * 1000);
+  }
+
+  ingestDeadLetter(message: IncomingMessage): void {
+    const error = header(message, DLQ_HEADERS.error) ?? '';
+    const orderId = message.key?.toString();
+    if (error.startsWith('retries_exhausted') && orderId) {
+      this.deadLetteredIds.add(orderId);
+      return;
+    }
+    // Not a valid order: identified by where it came from, so a redelivered dead letter counts once.
+    const source = [DLQ_HEADERS.sourceTopic, DLQ_HEADERS.sourcePartition, DLQ_HEADERS.sourceOffset].map((name) => header(message, name) ?? '?').join('/');
+    this.malformedSources.add(source);
+  }
+
+  figures(): Figures {
+    const failuresByReason = Object.fromEntries(FAILURE_REASONS.map((reason) => [reason, 0])) as Record<FailureReason, number>;
+    let reserved = 0;
+    let failed = 0;
+    for (const result of this.results.values()) {
+      if (result.status === 'reserved') reserved += 1;
+      else {
+        failed += 1;
+        if (result.reason) failuresByReason[result.reason] += 1;
+      }
+    }
+
+    const restaurants = new Map<string, { orders: number; revenueCents: number }>(RESTAURANTS.map((name) => [name, { orders: 0, revenueCents: 0 }]));
+    let deadLettered = 0;
+    let pending = 0;
+    for (const [orderId, order] of this.orders) {
+      const totals = restaurants.get(order.restaurant) ?? { orders: 0, revenueCents: 0 };
+      totals.orders += 1;
+      const result = this.results.get(orderId);
+      if (result?.status === 'reserved') totals.revenueCents += order.totalCents;
+      restaurants.set(order.restaurant, totals);
+      if (!result) {
+        if (this.deadLetteredIds.has(orderId)) deadLettered += 1;
+        else pending += 1;
+      }
+    }
+
+    let peak = 0;
+    let peakMinute: string | null = null;
+    for (const [minute, count] of [...this.minutes].sort()) {
+      if (count > peak) [peak, peakMinute] = [count, minute];
+    }
+    const minuteKeys = [...this.minutes.keys()].sort();
+    const spanMinutes = minuteKeys.length === 0 ? 0 : (Date.parse(`${String(minuteKeys.at(-1))}:00Z`) - Date.parse(`${String(minuteKeys[0])}:00Z`)) / 60_000 + 1;
+
+    return {
+      total_orders: this.orders.size,
+      reserved,
+      failed,
+      dead_lettered: deadLettered,
+      pending,
+      malformed: this.malformedSources.size,
+      failure_rate: reserved + failed === 0 ? 0 : Math.round((failed / (reserved + failed)) * 1e6) / 1e6,
+      failures_by_reason: failuresByReason,
+      orders_per_minute: sortedRecord(this.minutes),
+      orders_per_minute_summary: {
+        minutes: spanMinutes,
+        average: spanMinutes === 0 ? 0 : Math.round((this.orders.size / spanMinutes) * 100) / 100,
+        peak,
+        peak_minute: peakMinute,
+      },
+      by_restaurant: sortedRecord([...restaurants].map(([name, t]) => [name, { orders: t.orders, revenue: t.revenueCents / 100 }])),
+      latency_ms: summarizeMs(this.latency),
+    };
+  }
+}
+
+/** The figures as the JSON that report files and GET /metrics carry. */
+export function figuresJson(figures: Figures): string {
+  return `${JSON.stringify(figures, null, 2)}\n`;
+}

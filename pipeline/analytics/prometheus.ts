@@ -1,0 +1,51 @@
+import { Gauge, Registry } from 'prom-client';
+import type { Figures } from './figures.js';
+
+/** A Prometheus registry whose gauges read the current figures at each scrape. */
+export function createMetricsRegistry(current: () => Figures, consumed: () => Readonly<Record<string, number>>): Registry {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, figures: Figures) => void): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        fill(this, current());
+      },
+    });
+  };
+  gauge('analytics_orders', 'Orders seen, each order_id once, by outcome', ['outcome'], (g, f) => {
+    for (const outcome of ['reserved', 'failed', 'dead_lettered', 'pending'] as const) g.set({ outcome }, f[outcome]);
+  });
+  gauge('analytics_orders_total', 'Distinct orders seen on the order topic', [], (g, f) => { g.set(f.total_orders); });
+  gauge('analytics_malformed_messages', 'Dead-lettered messages that were not valid orders', [], (g, f) => { g.set(f.malformed); });
+  gauge('analytics_failure_rate', 'failed / (reserved + failed), 0..1', [], (g, f) => { g.set(f.failure_rate); });
+  gauge('analytics_failures', 'Failed orders by reason', ['reason'], (g, f) => {
+    for (const [reason, count] of Object.entries(f.failures_by_reason)) g.set({ reason }, count);
+  });
+  gauge('analytics_restaurant_orders', 'Orders by restaurant', ['restaurant'], (g, f) => {
+    for (const [restaurant, t] of Object.entries(f.by_restaurant)) g.set({ restaurant }, t.orders);
+  });
+  gauge('analytics_restaurant_revenue_dollars', 'Revenue of reserved orders by restaurant', ['restaurant'], (g, f) => {
+    for (const [restaurant, t] of Object.entries(f.by_restaurant)) g.set({ restaurant }, t.revenue);
+  });
+  gauge('analytics_orders_per_minute_peak', 'The busiest minute of event time', [], (g, f) => { g.set(f.orders_per_minute_summary.peak); });
+  gauge('analytics_orders_per_minute_average', 'Average orders per minute of event time', [], (g, f) => { g.set(f.orders_per_minute_summary.average); });
+  gauge('analytics_order_to_result_latency_ms', 'Order-to-inventory-result latency (event time) by quantile', ['quantile'], (g, f) => {
+    const l = f.latency_ms;
+    for (const [quantile, value] of [['0.5', l.p50], ['0.9', l.p90], ['0.99', l.p99], ['0.999', l.p99_9], ['1', l.max]] as const) g.set({ quantile }, value);
+  });
+  new Gauge({
+    name: 'analytics_messages_consumed',
+    help: 'Messages consumed by topic',
+    labelNames: ['topic'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [topic, count] of Object.entries(consumed())) this.set({ topic }, count);
+    },
+  });
+  return registry;
+}

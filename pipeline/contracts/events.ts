@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { isRestaurant, toCents } from './menu.js';
+
+const orderItemSchema = z.object({
+  item: z.string().min(1),
+  quantity: z.number().int().positive(),
+  unit_price: z.number().nonnegative(),
+});
+
+/** OrderPlaced, on order-events. Extra fields from other clients are ignored. */
+export const orderPlacedSchema = z
+  .object({
+    order_id: z.string().min(1),
+    student_id: z.string().min(1),
+    restaurant: z.string().refine(isRestaurant, { message: 'unknown restaurant' }),
+    items: z.array(orderItemSchema).min(1),
+    total_amount: z.number().nonnegative(),
+    placed_at: z.iso.datetime(),
+    status: z.literal('placed'),
+  })
+  .refine((order) => toCents(order.total_amount) === order.items.reduce((sum, line) => sum + toCents(line.unit_price) * line.quantity, 0), {
+    message: 'total_amount is not the sum of quantity × unit_price',
+    path: ['total_amount'],
+  });
+
+export type OrderItem = z.infer<typeof orderItemSchema>;
+export type OrderPlaced = z.infer<typeof orderPlacedSchema>;
+
+export const FAILURE_REASONS = ['out_of_stock', 'unknown_item', 'simulated_failure'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** Inventory result, on inventory-events. */
+export const inventoryResultSchema = z
+  .object({
+    order_id: z.string().min(1),
+    restaurant: z.string(),
+    status: z.enum(['reserved', 'failed']),
+    reason: z.enum(FAILURE_REASONS).nullable(),
+    placed_at: z.iso.datetime(),
+    processed_at: z.iso.datetime(),
+    processing_time_ms: z.number().nonnegative(),
+  })
+  .refine((result) => (result.status === 'reserved') === (result.reason === null), {
+    message: 'reason must be null when reserved and a failure reason when failed',
+    path: ['reason'],
+  });
+
+export type InventoryResult = z.infer<typeof inventoryResultSchema>;
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Parses one Kafka message value. The error is one line starting with a code:
+ * `invalid_json: …` (not UTF-8 JSON) or `invalid_event: …` (JSON, but not the schema).
+ */
+export function parseEvent<T>(schema: z.ZodType<T>, value: Buffer | null): Parsed<T> {
+  if (value === null) return { ok: false, error: 'invalid_json: empty message (null value)' };
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return { ok: false, error: `invalid_json: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const result = schema.safeParse(json);
+  return result.success ? { ok: true, value: result.data } : { ok: false, error: `invalid_event: ${describeIssues(result.error)}` };
+}
+
+export const parseOrderPlaced = (value: Buffer | null): Parsed<OrderPlaced> => parseEvent(orderPlacedSchema, value);
+export const parseInventoryResult = (value: Buffer | null): Parsed<InventoryResult> => parseEvent(inventoryResultSchema, value);
+
+/** The order_id of a message that may not be a valid event, for keying a dead letter. */
+export function orderIdOf(value: Buffer | null): string | undefined {
+  if (value === null) return undefined;
+  try {
+    const json: unknown = JSON.parse(value.toString('utf8'));
+    if (typeof json === 'object' && json !== null && 'order_id' in json && typeof json.order_id === 'string' && json.order_id.length > 0) return json.order_id;
+  } catch {
+    // not JSON: no order id to key by
+  }
+  return undefined;
+}
+
+/** Serialises an event with its fields in the documented order. */
+export function serializeOrderPlaced(order: OrderPlaced): string {
+  const { order_id, student_id, restaurant, items, total_amount, placed_at, status } = order;
+  return JSON.stringify({ order_id, student_id, restaurant, items: items.map(({ item, quantity, unit_price }) => ({ item, quantity, unit_price })), total_amount, placed_at, status });
+}
+
+export function serializeInventoryResult(result: InventoryResult): string {
+  const { order_id, restaurant, status, reason, placed_at, processed_at, processing_time_ms } = result;
+  return JSON.stringify({ order_id, restaurant, status, reason, placed_at, processed_at, processing_time_ms });
+}

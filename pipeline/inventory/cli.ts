@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/** npm run pipeline:inventory -- [--throttle-ms T] [--failure-rate F] [--transient-error-rate E] */
+import { DEFAULT_GROUPS } from '../contracts/topics.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { createKafka } from '../kafka-client.js';
+import { InventoryService } from './service.js';
+
+const args = await withKafkaOptions(
+  commandLine('pipeline:inventory', '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]\n\nThe inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
+)
+  .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.inventory, describe: 'consumer group [env GROUP_ID]' })
+  .option('initial-stock', { type: 'number', default: 100, describe: 'starting stock of every menu item' })
+  .option('failure-rate', { type: 'number', default: 0, describe: 'share of orders failed as simulated_failure, 0..1' })
+  .option('transient-error-rate', { type: 'number', default: 0, describe: 'chance that a processing attempt throws, 0..1' })
+  .option('max-retries', { type: 'number', default: 3, describe: 'retries of a throwing attempt before dead-lettering' })
+  .option('retry-backoff-ms', { type: 'number', default: 50, describe: 'backoff before the first retry, doubled each retry' })
+  .option('throttle-ms', { type: 'number', default: 0, describe: 'pause before each message (a slow consumer)' })
+  .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
+  .check((a) =>
+    validate(
+      checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
+      checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
+      checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
+      checkNumber('max-retries', a['max-retries'], { integer: true, min: 0, max: 100 }),
+      checkNumber('retry-backoff-ms', a['retry-backoff-ms'], { min: 0 }),
+      checkNumber('throttle-ms', a['throttle-ms'], { min: 0 }),
+      checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    ),
+  )
+  .parseAsync();
+
+const stage = 'pipeline:inventory';
+try {
+  const brokers = await stageBrokers(args.brokers, stage);
+  const kafka = createKafka({ brokers, clientId: 'inventory-service', logLevel: process.env.KAFKAJS_LOG_LEVEL });
+  const service = new InventoryService(kafka, {
+    topics: topicsFrom(args),
+    groupId: args.group,
+    initialStock: args['initial-stock'],
+    trouble: { seed: args.seed, failureRate: args['failure-rate'], transientErrorRate: args['transient-error-rate'] },
+    retry: { maxRetries: args['max-retries'], backoffMs: args['retry-backoff-ms'] },
+    throttleMs: args['throttle-ms'],
+  });
+  const summary = (): string => {
+    const s = service.stats;
+    return `processed ${s.processed}: ${s.reserved} reserved, ${s.failed} failed, ${s.deadLettered} dead-lettered (${s.retries} retries)`;
+  };
+  const ticker = setInterval(() => {
+    if (isInteractive()) process.stderr.write(`${stage}: ${summary()}\n`);
+  }, 5_000);
+  onShutdown(stage, async () => {
+    clearInterval(ticker);
+    await service.stop();
+    console.log(`${stage}: stopped; ${summary()}`);
+  });
+  await service.start();
+  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${brokers.join(',')}`);
+} catch (error) {
+  exitWithError(stage, error);
+}

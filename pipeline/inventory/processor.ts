@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseOrderPlaced, type InventoryResult } from '../contracts/events.js';
+import { isRestaurant } from '../contracts/menu.js';
+import { simulatedFailure, transientError, type TroubleSettings } from './simulation.js';
+import type { StockLedger } from './stock.js';
+
+/** Thrown by a processing attempt that may succeed if tried again. */
+export class TransientProcessingError extends Error {
+  override readonly name = 'TransientProcessingError';
+  readonly retriable = true;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (DESIGN: 3). */
+  readonly maxRetries: number;
+  /** Backoff before retry k (1-based) is backoffMs × 2^(k-1). */
+  readonly backoffMs: number;
+}
+
+export type Outcome =
+  | { readonly kind: 'result'; readonly result: InventoryResult; readonly attempts: number }
+  | { readonly kind: 'dead-letter'; readonly error: string; readonly orderId: string | undefined; readonly attempts: number };
+
+/** What the inventory stage does with one message from order-events: a result, or a dead letter with its reason. */
+export class InventoryProcessor {
+  constructor(
+    private readonly ledger: StockLedger,
+    private readonly trouble: TroubleSettings,
+    private readonly retry: RetryPolicy,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async process(value: Buffer | null): Promise<Outcome> {
+    const parsed = parseOrderPlaced(value);
+    if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: undefined, attempts: 0 };
+    const order = parsed.value;
+    const { restaurant } = order;
+    if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: 'invalid_event: restaurant: unknown restaurant', orderId: order.order_id, attempts: 0 };
+
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The ledger remembers a decided order, so a retry or a redelivery never reserves twice.
+        if (!this.ledger.decided(order.order_id) && transientError(this.trouble, order.order_id, attempt)) {
+          throw new TransientProcessingError(`simulated transient error on attempt ${attempt}`);
+        }
+        const decision = this.ledger.decide({ ...order, restaurant }, simulatedFailure(this.trouble, order.order_id));
+        const result: InventoryResult = {
+          order_id: order.order_id,
+          restaurant,
+          status: decision.status,
+          reason: decision.reason,
+          placed_at: order.placed_at,
+          processed_at: this.clock().toISOString(),
+          processing_time_ms: Math.round((performance.now() - started) * 1000) / 1000,
+        };
+        return { kind: 'result', result, attempts: attempt };
+      } catch (error) {
+        const retriable = error instanceof TransientProcessingError && error.retriable;
+        if (!retriable) throw error;
+        if (attempt > this.retry.maxRetries) {
+          return { kind: 'dead-letter', error: `retries_exhausted: ${error.message}; ${attempt} attempts`, orderId: order.order_id, attempts: attempt };
+        }
+        await sleep(this.retry.backoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+}

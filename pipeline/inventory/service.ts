@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { serializeInventoryResult } from '../contracts/events.js';
+import { DEAD_LETTER_PARTITIONS, DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
+import { ensureTopics } from '../kafka-client.js';
+import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
+import type { TroubleSettings } from './simulation.js';
+import { StockLedger } from './stock.js';
+
+export interface InventoryServiceOptions {
+  readonly topics: PipelineTopics;
+  readonly groupId: string;
+  readonly initialStock: number;
+  readonly trouble: TroubleSettings;
+  readonly retry: RetryPolicy;
+  /** A pause before each message, to simulate a slow consumer. */
+  readonly throttleMs: number;
+  /** Results sent (and offsets resolved) at least every this many messages. */
+  readonly flushEvery?: number;
+}
+
+export interface InventoryStats {
+  processed: number;
+  reserved: number;
+  failed: number;
+  deadLettered: number;
+  retries: number;
+}
+
+/**
+ * The inventory consumer: reads order-events, reserves stock, writes results to inventory-events
+ * and bad or unrecoverable input to the dead-letter topic. A message's offset is committed only
+ * after its result or dead letter is acknowledged by the broker (at-least-once).
+ */
+export class InventoryService {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly processor: InventoryProcessor;
+  private readonly flushEvery: number;
+  readonly stats: InventoryStats = { processed: 0, reserved: 0, failed: 0, deadLettered: 0, retries: 0 };
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: InventoryServiceOptions,
+  ) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
+    this.flushEvery = options.flushEvery ?? 500;
+  }
+
+  async start(): Promise<void> {
+    const { topics } = this.options;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [
+        { topic: topics.orders, numPartitions: topics.partitions },
+        { topic: topics.inventory, numPartitions: topics.partitions },
+        { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: topics.orders, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        let results: Message[] = [];
+        let deadLetters: Message[] = [];
+        let lastOffset: string | undefined;
+        const flush = async (): Promise<void> => {
+          if (lastOffset === undefined) return;
+          const topicMessages = [
+            { topic: topics.inventory, messages: results },
+            { topic: topics.deadLetter, messages: deadLetters },
+          ].filter((t) => t.messages.length > 0);
+          if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
+          payload.resolveOffset(lastOffset);
+          results = [];
+          deadLetters = [];
+          lastOffset = undefined;
+          await payload.heartbeat();
+        };
+        for (const message of batch.messages) {
+          if (!payload.isRunning() || payload.isStale()) break;
+          if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
+          const outcome = await this.processor.process(message.value);
+          this.count(outcome);
+          if (outcome.kind === 'result') {
+            results.push({ key: outcome.result.order_id, value: serializeInventoryResult(outcome.result) });
+          } else {
+            deadLetters.push(deadLetter(message, outcome, batch.topic, batch.partition));
+          }
+          lastOffset = message.offset;
+          if (this.options.throttleMs > 0 || results.length + deadLetters.length >= this.flushEvery) await flush();
+        }
+        await flush();
+        await payload.commitOffsetsIfNecessary();
+      },
+    });
+  }
+
+  /** Finishes the batch in hand, commits what was processed, and disconnects. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private count(outcome: Outcome): void {
+    this.stats.processed += 1;
+    this.stats.retries += Math.max(0, outcome.attempts - 1);
+    if (outcome.kind === 'dead-letter') this.stats.deadLettered += 1;
+    else if (outcome.result.status === 'reserved') this.stats.reserved += 1;
+    else this.stats.failed += 1;
+  }
+}
+
+/** The message as received (value byte for byte, its headers kept), with headers saying why and where from. */
+function deadLetter(message: KafkaMessage, outcome: Extract<Outcome, { kind: 'dead-letter' }>, topic: string, partition: number): Message {
+  const headers: IHeaders = {
+    ...message.headers,
+    [DLQ_HEADERS.error]: outcome.error,
+    [DLQ_HEADERS.sourceTopic]: topic,
+    [DLQ_HEADERS.sourcePartition]: String(partition),
+    [DLQ_HEADERS.sourceOffset]: message.offset,
+  };
+  return { key: outcome.orderId ?? null, value: message.value, headers };
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
+import { randomInt } from 'node:crypto';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { createKafka, ensureTopics } from '../kafka-client.js';
+import { DEAD_LETTER_PARTITIONS } from '../contracts/topics.js';
+import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
+import { OrderPublisher } from './order-producer.js';
+import { produceOrders, type Pacing } from './produce-orders.js';
+
+const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S]\n\nPublishes N OrderPlaced events and exits with a summary.'))
+  .option('count', { type: 'number', demandOption: true, describe: 'how many orders to publish' })
+  .option('rate', { type: 'number', describe: 'orders per second (a fixed schedule); default: as fast as acks allow' })
+  .option('delay-ms', { type: 'number', describe: 'wait this long between single-order sends' })
+  .option('batch-size', { type: 'number', default: 500, describe: 'orders per send when neither --rate nor --delay-ms is given' })
+  .option('seed', { type: 'number', describe: 'the same seed gives the same orders [default: random, printed]' })
+  .option('event-time-start', { type: 'string', describe: 'placed_at of the first order (ISO 8601), for reproducible figures; default: the wall clock' })
+  .option('event-time-step-ms', { type: 'number', default: 100, describe: 'placed_at step between orders with --event-time-start' })
+  .conflicts('rate', 'delay-ms')
+  .check((a) =>
+    validate(
+      checkNumber('count', a.count, { integer: true, min: 1 }),
+      checkNumber('rate', a.rate, { min: 0, exclusiveMin: true }),
+      checkNumber('delay-ms', a['delay-ms'], { min: 0 }),
+      checkNumber('batch-size', a['batch-size'], { integer: true, min: 1, max: 100_000 }),
+      checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      checkNumber('event-time-step-ms', a['event-time-step-ms'], { min: 0 }),
+      a['event-time-start'] !== undefined && Number.isNaN(Date.parse(a['event-time-start'])) ? `--event-time-start must be an ISO 8601 time, got ${a['event-time-start']}` : undefined,
+    ),
+  )
+  .parseAsync();
+
+const seed = args.seed ?? randomInt(2 ** 32 - 1);
+const pacing: Pacing = args.rate !== undefined ? { kind: 'rate', perSecond: args.rate } : args['delay-ms'] !== undefined ? { kind: 'delay', delayMs: args['delay-ms'] } : { kind: 'batch', batchSize: args['batch-size'] };
+const topics = topicsFrom(args);
+
+try {
+  const brokers = await stageBrokers(args.brokers, 'pipeline:producer');
+  const kafka = createKafka({ brokers, clientId: 'order-producer', logLevel: process.env.KAFKAJS_LOG_LEVEL });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic: topics.orders, numPartitions: topics.partitions },
+    { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
+  ]);
+  await admin.disconnect();
+
+  const publisher = new OrderPublisher(kafka, topics.orders);
+  await publisher.connect();
+  const abort = new AbortController();
+  onShutdown('pipeline:producer', () => {
+    abort.abort();
+    return Promise.resolve();
+  });
+  const generator = new OrderGenerator({ seed, placedAt: args['event-time-start'] ? fixedSchedule(new Date(args['event-time-start']), args['event-time-step-ms']) : wallClock });
+  const showProgress = isInteractive();
+  let lastShown = 0;
+  const summary = await produceOrders(generator, publisher, {
+    count: args.count,
+    pacing,
+    signal: abort.signal,
+    onProgress: (sent, failed) => {
+      if (showProgress && performance.now() - lastShown > 250) {
+        lastShown = performance.now();
+        process.stderr.write(`\r${sent + failed}/${args.count} orders sent…`);
+      }
+    },
+  });
+  if (showProgress) process.stderr.write('\r\x1b[K');
+  await publisher.disconnect();
+  console.log(
+    `sent ${summary.sent} orders to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
+  );
+  if (summary.firstError) process.stderr.write(`pipeline:producer: first failure: ${summary.firstError}\n`);
+  process.exit(summary.failed > 0 || summary.sent < args.count ? 1 : 0);
+} catch (error) {
+  exitWithError('pipeline:producer', error);
+}

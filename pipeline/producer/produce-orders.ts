@@ -1,0 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OrderPlaced } from '../contracts/events.js';
+import type { OrderGenerator } from './order-generator.js';
+import type { OrderPublisher } from './order-producer.js';
+
+/** How orders are paced: as fast as acks allow in batches, at a fixed rate, or with a delay between sends. */
+export type Pacing = { readonly kind: 'batch'; readonly batchSize: number } | { readonly kind: 'rate'; readonly perSecond: number } | { readonly kind: 'delay'; readonly delayMs: number };
+
+export interface ProduceSummary {
+  readonly sent: number;
+  readonly failed: number;
+  readonly elapsedMs: number;
+  readonly ordersPerSecond: number;
+  readonly firstError: string | undefined;
+}
+
+export interface ProduceOptions {
+  readonly count: number;
+  readonly pacing: Pacing;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (sent: number, failed: number) => void;
+}
+
+/**
+ * Publishes `count` generated orders and returns a summary. A failed send counts its orders as
+ * failed and the run goes on; an abort stops it between sends.
+ */
+export async function produceOrders(generator: OrderGenerator, publisher: OrderPublisher, options: ProduceOptions): Promise<ProduceSummary> {
+  const started = performance.now();
+  let sent = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+
+  const send = async (orders: OrderPlaced[]): Promise<void> => {
+    try {
+      await publisher.publish(orders);
+      sent += orders.length;
+    } catch (error) {
+      failed += orders.length;
+      firstError ??= error instanceof Error ? error.message : String(error);
+    }
+    options.onProgress?.(sent, failed);
+  };
+
+  const { pacing } = options;
+  for (let index = 0; index < options.count && !options.signal?.aborted; ) {
+    if (pacing.kind === 'batch') {
+      const size = Math.min(pacing.batchSize, options.count - index);
+      await send(Array.from({ length: size }, () => generator.next()));
+      index += size;
+      continue;
+    }
+    if (pacing.kind === 'rate') {
+      // Everything due by now goes in one send, so a slow ack does not lower the rate.
+      const due = Math.min(options.count, Math.floor(((performance.now() - started) / 1000) * pacing.perSecond) + 1);
+      if (due > index) {
+        const orders = Array.from({ length: due - index }, () => generator.next());
+        index = due;
+        await send(orders);
+      } else {
+        await sleep(Math.max(0, ((index / pacing.perSecond) * 1000) - (performance.now() - started)));
+      }
+      continue;
+    }
+    await send([generator.next()]);
+    index += 1;
+    if (index < options.count) await sleep(pacing.delayMs);
+  }
+  const elapsedMs = performance.now() - started;
+  return { sent, failed, elapsedMs, ordersPerSecond: elapsedMs > 0 ? (sent * 1000) / elapsedMs : 0, firstError };
+}
