@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOrderPlaced, type InventoryResult } from '../contracts/events.js';
+import { orderIdOf, parseOrderPlaced, type InventoryResult } from '../contracts/events.js';
 import { isRestaurant } from '../contracts/menu.js';
 import { simulatedFailure, transientError, type TroubleSettings } from './simulation.js';
 import type { StockLedger } from './stock.js';
@@ -32,7 +32,7 @@ export class InventoryProcessor {
 
   async process(value: Buffer | null): Promise<Outcome> {
     const parsed = parseOrderPlaced(value);
-    if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: undefined, attempts: 0 };
+    if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: orderIdOf(value), attempts: 0 };
     const order = parsed.value;
     const { restaurant } = order;
     if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: 'invalid_event: restaurant: unknown restaurant', orderId: order.order_id, attempts: 0 };

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** npm run pipeline:api -- [--port P] : the order service, POST /order. */
+import { DEAD_LETTER_PARTITIONS } from '../contracts/topics.js';
+import { checkNumber, commandLine, exitWithError, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { createKafka, ensureTopics } from '../kafka-client.js';
+import { KafkaOrderSink } from './kafka-sink.js';
+import { buildOrderApi } from './server.js';
+
+const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]\n\nThe order service: POST /order publishes an OrderPlaced event; GET /health.'))
+  .option('port', { type: 'number', default: process.env.PORT ? Number(process.env.PORT) : 3000, describe: 'HTTP port [env PORT]' })
+  .option('host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
+  .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })
+  .check((a) => validate(checkNumber('port', a.port, { integer: true, min: 0, max: 65535 }), checkNumber('send-timeout-ms', a['send-timeout-ms'], { integer: true, min: 1 })))
+  .parseAsync();
+
+const stage = 'pipeline:api';
+try {
+  const brokers = await stageBrokers(args.brokers, stage);
+  const topics = topicsFrom(args);
+  // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
+  const kafka = createKafka({ brokers, clientId: 'order-api', logLevel: process.env.KAFKAJS_LOG_LEVEL, retries: 2 });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic: topics.orders, numPartitions: topics.partitions },
+    { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
+  ]);
+  await admin.disconnect();
+  const sink = new KafkaOrderSink(kafka, topics.orders);
+  const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
+  await app.listen({ port: args.port, host: args.host });
+  onShutdown(stage, async () => {
+    await app.close();
+    await sink.close();
+  });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : args.port;
+  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} on ${brokers.join(',')}`);
+} catch (error) {
+  exitWithError(stage, error);
+}

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { serializeInventoryResult, serializeOrderPlaced, type InventoryResult, type OrderPlaced } from '../../../pipeline/contracts/events.js';
+import { figuresJson, OrderAnalytics, type IncomingMessage } from '../../../pipeline/analytics/figures.js';
+import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-generator.js';
+
+const message = (value: string, key: string | null = null, headers: Record<string, string> = {}): IncomingMessage => ({ key: key === null ? null : Buffer.from(key), value: Buffer.from(value), headers });
+
+function resultFor(order: OrderPlaced, status: 'reserved' | 'failed', latencyMs: number): InventoryResult {
+  return {
+    order_id: order.order_id,
+    restaurant: order.restaurant,
+    status,
+    reason: status === 'reserved' ? null : 'out_of_stock',
+    placed_at: order.placed_at,
+    processed_at: new Date(Date.parse(order.placed_at) + latencyMs).toISOString(),
+    processing_time_ms: 0.1,
+  };
+}
+
+describe('pipeline/analytics/figures', () => {
+  const orders = Array.from({ length: 150 }, (() => {
+    const generator = new OrderGenerator({ seed: 5, placedAt: fixedSchedule(new Date('2026-02-15T10:00:30.000Z'), 1_000) });
+    return () => generator.next();
+  })());
+  const results = orders.map((order, i) => resultFor(order, i % 3 === 0 ? 'failed' : 'reserved', 5 + (i % 10)));
+
+  function ingestAll(analytics: OrderAnalytics, sequence: number[]): void {
+    for (const i of sequence) {
+      analytics.ingestOrder(message(serializeOrderPlaced(orders[i] as OrderPlaced)));
+      analytics.ingestResult(message(serializeInventoryResult(results[i] as InventoryResult)));
+    }
+  }
+
+  it('counts orders, outcomes, revenue to the cent and minute buckets from event time', () => {
+    const analytics = new OrderAnalytics();
+    ingestAll(analytics, orders.map((_, i) => i));
+    const figures = analytics.figures();
+    expect(figures).to.include({ total_orders: 150, reserved: 100, failed: 50, dead_lettered: 0, pending: 0, failure_rate: 0.333333 });
+    expect(figures.failures_by_reason).to.deep.equal({ out_of_stock: 50, unknown_item: 0, simulated_failure: 0 });
+    // 10:00:30 + 1 s per order: 30 orders in 10:00, 60 in 10:01, 60 in 10:02.
+    expect(figures.orders_per_minute).to.deep.equal({ '2026-02-15T10:00': 30, '2026-02-15T10:01': 60, '2026-02-15T10:02': 60 });
+    expect(figures.orders_per_minute_summary).to.deep.equal({ minutes: 3, average: 50, peak: 60, peak_minute: '2026-02-15T10:01' });
+
+    const expectedCents = new Map<string, number>();
+    orders.forEach((order, i) => {
+      if (results[i]?.status !== 'reserved') return;
+      const cents = order.items.reduce((sum, line) => sum + Math.round(line.unit_price * 100) * line.quantity, 0);
+      expectedCents.set(order.restaurant, (expectedCents.get(order.restaurant) ?? 0) + cents);
+    });
+    for (const [restaurant, totals] of Object.entries(figures.by_restaurant)) {
+      expect(totals.revenue, restaurant).to.equal((expectedCents.get(restaurant) ?? 0) / 100);
+    }
+    expect(Object.values(figures.by_restaurant).reduce((sum, t) => sum + t.orders, 0)).to.equal(150);
+    expect(figures.latency_ms).to.include({ count: 150, min: 5, max: 14 });
+  });
+
+  it('counts a redelivered event once, the first one winning', () => {
+    const analytics = new OrderAnalytics();
+    ingestAll(analytics, [0, 1, 2, 0, 1, 2]);
+    analytics.ingestResult(message(serializeInventoryResult({ ...(results[1] as InventoryResult), status: 'failed', reason: 'simulated_failure' })));
+    expect(analytics.figures()).to.include({ total_orders: 3, reserved: 2, failed: 1 });
+    expect(analytics.figures().latency_ms.count).to.equal(3);
+  });
+
+  it('gives byte-identical JSON whatever order the events arrive in', () => {
+    const forward = new OrderAnalytics();
+    ingestAll(forward, orders.map((_, i) => i));
+    const backward = new OrderAnalytics();
+    ingestAll(backward, orders.map((_, i) => orders.length - 1 - i));
+    expect(figuresJson(backward.figures())).to.equal(figuresJson(forward.figures()));
+  });
+
+  it('accounts dead-lettered orders and malformed messages apart, each once', () => {
+    const analytics = new OrderAnalytics();
+    ingestAll(analytics, [0]);
+    analytics.ingestOrder(message(serializeOrderPlaced(orders[1] as OrderPlaced)));
+    const exhausted = { error: 'retries_exhausted: simulated transient error on attempt 4; 4 attempts', 'source-topic': 'o', 'source-partition': '0', 'source-offset': '1' };
+    analytics.ingestDeadLetter(message('{}', orders[1]?.order_id ?? null, exhausted));
+    analytics.ingestDeadLetter(message('{}', orders[1]?.order_id ?? null, exhausted));
+    const bad = { error: 'invalid_json: Unexpected token', 'source-topic': 'o', 'source-partition': '0', 'source-offset': '2' };
+    analytics.ingestDeadLetter(message('nope', null, bad));
+    analytics.ingestDeadLetter(message('nope', null, bad));
+    analytics.ingestOrder(message('nope'));
+    expect(analytics.figures()).to.include({ total_orders: 2, dead_lettered: 1, pending: 0, malformed: 1 });
+  });
+});

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { InventoryProcessor } from '../../../pipeline/inventory/processor.js';
+import { StockLedger } from '../../../pipeline/inventory/stock.js';
+import { DESIGN_EXAMPLE_ORDER } from '../../helpers/fixtures.js';
+
+const clock = (): Date => new Date('2026-02-15T10:23:15.131Z');
+
+describe('pipeline/inventory/processor', () => {
+  it('turns a valid order into a result with both timestamps', async () => {
+    const processor = new InventoryProcessor(new StockLedger(10), { seed: 1, failureRate: 0, transientErrorRate: 0 }, { maxRetries: 3, backoffMs: 0 }, clock);
+    const outcome = await processor.process(Buffer.from(DESIGN_EXAMPLE_ORDER));
+    expect(outcome.kind).to.equal('result');
+    if (outcome.kind !== 'result') return;
+    expect(outcome.result).to.include({ order_id: 'ORD-000001', restaurant: 'Spartan Eats', status: 'reserved', reason: null, placed_at: '2026-02-15T10:23:15.123Z', processed_at: '2026-02-15T10:23:15.131Z' });
+    expect(outcome.result.processing_time_ms).to.be.at.least(0);
+  });
+
+  it('dead-letters invalid input, keyed by its order_id when it has one', async () => {
+    const processor = new InventoryProcessor(new StockLedger(10), { seed: 1, failureRate: 0, transientErrorRate: 0 }, { maxRetries: 3, backoffMs: 0 }, clock);
+    const outcome = await processor.process(Buffer.from(DESIGN_EXAMPLE_ORDER.replace('"quantity":2', '"quantity":-1')));
+    expect(outcome).to.deep.include({ kind: 'dead-letter', orderId: 'ORD-000001' });
+  });
+
+  it('retries a throwing attempt and dead-letters the order when every retry failed', async () => {
+    const ledger = new StockLedger(10);
+    const processor = new InventoryProcessor(ledger, { seed: 1, failureRate: 0, transientErrorRate: 1 }, { maxRetries: 2, backoffMs: 0 }, clock);
+    const outcome = await processor.process(Buffer.from(DESIGN_EXAMPLE_ORDER));
+    expect(outcome.kind).to.equal('dead-letter');
+    if (outcome.kind !== 'dead-letter') return;
+    expect(outcome.attempts).to.equal(3);
+    expect(outcome.error).to.match(/^retries_exhausted: simulated transient error on attempt 3; 3 attempts$/);
+    expect(ledger.decided('ORD-000001')).to.equal(undefined);
+    expect(ledger.remaining('Spartan Eats', 'burger')).to.equal(10);
+  });
+
+  it('succeeds on a retry when a later attempt does not throw', async () => {
+    // With rate 0.5 some orders throw on attempt 1 and succeed later: find one and check its attempts.
+    const processor = new InventoryProcessor(new StockLedger(1_000), { seed: 9, failureRate: 0, transientErrorRate: 0.5 }, { maxRetries: 5, backoffMs: 0 }, clock);
+    const attempts: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const outcome = await processor.process(Buffer.from(DESIGN_EXAMPLE_ORDER.replace('ORD-000001', `ORD-${i}`)));
+      if (outcome.kind === 'result') attempts.push(outcome.attempts);
+    }
+    expect(attempts.some((a) => a > 1)).to.equal(true);
+    expect(attempts.some((a) => a === 1)).to.equal(true);
+  });
+});
