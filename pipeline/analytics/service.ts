@@ -22,7 +22,12 @@ export class AnalyticsService {
     private readonly kafka: Kafka,
     private readonly options: AnalyticsServiceOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
+      maxWaitTimeInMs: 500,
+    });
   }
 
   figures(): Figures {

@@ -43,7 +43,12 @@ export class InventoryService {
     private readonly kafka: Kafka,
     private readonly options: InventoryServiceOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
+      maxWaitTimeInMs: 500,
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
     this.flushEvery = options.flushEvery ?? 500;
