@@ -20,8 +20,10 @@ const args = await withKafkaOptions(
   .option('report-interval', { type: 'number', default: 10, describe: 'print a report every S seconds (0: off)' })
   .option('report-every', { type: 'number', default: 0, describe: 'also print a report every N messages (0: off)' })
   .option('out', { type: 'string', describe: 'write the figures to DIR/metrics.json and DIR/metrics.txt at each report' })
+  .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
   .check((a) =>
     validate(
+      checkNumber('session-timeout-ms', a['session-timeout-ms'], { integer: true, min: 6_000, max: 300_000 }),
       checkNumber('http-port', a['http-port'], { integer: true, min: 0, max: 65535 }),
       checkNumber('report-interval', a['report-interval'], { min: 0 }),
       checkNumber('report-every', a['report-every'], { integer: true, min: 0 }),
@@ -46,6 +48,7 @@ try {
   const service = new AnalyticsService(kafka, {
     topics: topicsFrom(args),
     groupId: args.group,
+    sessionTimeoutMs: args['session-timeout-ms'],
     reportEveryMessages: args['report-every'],
     onReport: (figures) => {
       report(figures, `Analytics at ${new Date().toISOString()}`);

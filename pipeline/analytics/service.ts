@@ -4,6 +4,8 @@ import { ensureTopics } from '../kafka-client.js';
 import { OrderAnalytics, type Figures } from './figures.js';
 
 export interface AnalyticsServiceOptions {
+  /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
+  readonly sessionTimeoutMs?: number;
   readonly topics: PipelineTopics;
   readonly groupId: string;
   /** Called with fresh figures every this many messages (0: never). */
@@ -27,6 +29,8 @@ export class AnalyticsService {
       allowAutoTopicCreation: false,
       // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
       maxWaitTimeInMs: 500,
+      // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     });
   }
 

@@ -16,8 +16,10 @@ const args = await withKafkaOptions(
   .option('retry-backoff-ms', { type: 'number', default: 50, describe: 'backoff before the first retry, doubled each retry' })
   .option('throttle-ms', { type: 'number', default: 0, describe: 'pause before each message (a slow consumer)' })
   .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
+  .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
   .check((a) =>
     validate(
+      checkNumber('session-timeout-ms', a['session-timeout-ms'], { integer: true, min: 6_000, max: 300_000 }),
       checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
       checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
       checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
@@ -36,6 +38,7 @@ try {
   const service = new InventoryService(kafka, {
     topics: topicsFrom(args),
     groupId: args.group,
+    sessionTimeoutMs: args['session-timeout-ms'],
     initialStock: args['initial-stock'],
     trouble: { seed: args.seed, failureRate: args['failure-rate'], transientErrorRate: args['transient-error-rate'] },
     retry: { maxRetries: args['max-retries'], backoffMs: args['retry-backoff-ms'] },

@@ -8,6 +8,8 @@ import type { TroubleSettings } from './simulation.js';
 import { StockLedger } from './stock.js';
 
 export interface InventoryServiceOptions {
+  /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
+  readonly sessionTimeoutMs?: number;
   readonly topics: PipelineTopics;
   readonly groupId: string;
   readonly initialStock: number;
@@ -48,6 +50,8 @@ export class InventoryService {
       allowAutoTopicCreation: false,
       // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
       maxWaitTimeInMs: 500,
+      // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
