@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderPlaced } from '../contracts/events.js';
-import type { OrderGenerator } from './order-generator.js';
 import type { OrderPublisher } from './order-producer.js';
+
+/** Where orders come from: an OrderGenerator, or anything that makes OrderPlaced events. */
+export interface OrderSource {
+  next(): OrderPlaced;
+}
 
 /** How orders are paced: as fast as acks allow in batches, at a fixed rate, or with a delay between sends. */
 export type Pacing = { readonly kind: 'batch'; readonly batchSize: number } | { readonly kind: 'rate'; readonly perSecond: number } | { readonly kind: 'delay'; readonly delayMs: number };
@@ -25,7 +29,7 @@ export interface ProduceOptions {
  * Publishes `count` generated orders and returns a summary. A failed send counts its orders as
  * failed and the run goes on; an abort stops it between sends.
  */
-export async function produceOrders(generator: OrderGenerator, publisher: OrderPublisher, options: ProduceOptions): Promise<ProduceSummary> {
+export async function produceOrders(generator: OrderSource, publisher: OrderPublisher, options: ProduceOptions): Promise<ProduceSummary> {
   const started = performance.now();
   let sent = 0;
   let failed = 0;

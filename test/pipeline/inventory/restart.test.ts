@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { projectRoot } from '../../../kafka/paths.js';
@@ -10,18 +11,21 @@ import { Cleanup, testBrokers, testKafkaClient, uniqueName, waitFor } from '../.
 import { createPipelineTopics, readMessages, settledFigures, startAnalytics } from '../../helpers/pipeline.js';
 
 /** The inventory command line, as a user runs it, in its own process. */
-function startInventoryProcess(brokers: string[], args: string[]): { child: ChildProcess; output: () => string } {
+function startInventoryProcess(brokers: string[], args: string[]): { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string } {
   const child = spawn(process.execPath, [join(projectRoot(), 'dist/pipeline/inventory/cli.js'), '--brokers', brokers.join(','), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   return { child, output: () => output };
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
+    else
+      child.once('exit', (code) => {
+        resolve(code);
+      });
   });
 }
 

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import type { Admin, Kafka } from 'kafkajs';
+import { KafkaOrderSink } from '../../../pipeline/api/kafka-sink.js';
+import { buildOrderApi } from '../../../pipeline/api/server.js';
+import { parseOrderPlaced } from '../../../pipeline/contracts/events.js';
+import { createKafka } from '../../../pipeline/kafka-client.js';
+import { Cleanup, createTestTopics, testKafkaClient, uniqueName } from '../../helpers/kafka.js';
+import { readMessages } from '../../helpers/pipeline.js';
+import { freePort } from '../../helpers/processes.js';
+
+describe('pipeline/api: POST /order (real broker)', () => {
+  const cleanup = new Cleanup();
+  let kafka: Kafka;
+  let admin: Admin;
+  const body = { student_id: 'STU-0007', restaurant: 'Engineering Hub', items: [{ item: 'ramen', quantity: 2 }, { item: 'sushi', quantity: 1 }] };
+
+  before(async () => {
+    kafka = await testKafkaClient('api-test');
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterEach(() => cleanup.run());
+  after(() => admin.disconnect());
+
+  function api(sinkKafka: Kafka, topic: string, sendTimeoutMs = 5_000) {
+    const sink = new KafkaOrderSink(sinkKafka, topic);
+    const app = buildOrderApi({ sink, sendTimeoutMs });
+    cleanup.add(async () => {
+      await app.close();
+      await sink.close();
+    });
+    return app;
+  }
+
+  it('answers 202 with the order id and publishes a valid OrderPlaced keyed by it', async () => {
+    const topic = uniqueName('api-orders');
+    await createTestTopics(admin, [{ topic, numPartitions: 3 }], cleanup);
+    const app = api(kafka, topic);
+    const response = await app.inject({ method: 'POST', url: '/order', payload: body });
+    expect(response.statusCode).to.equal(202);
+    const answer = response.json<{ order_id: string; status: string; total_amount: number }>();
+    expect(answer).to.include({ status: 'placed', total_amount: 35.5 });
+
+    const [message] = await readMessages(kafka, topic, 1, cleanup);
+    expect(message?.key?.toString()).to.equal(answer.order_id);
+    const event = parseOrderPlaced(message?.value ?? null);
+    expect(event.ok).to.equal(true);
+    if (event.ok) expect(event.value).to.include({ order_id: answer.order_id, student_id: 'STU-0007', restaurant: 'Engineering Hub', total_amount: 35.5, status: 'placed' });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).to.deep.equal({ status: 'ok', kafka: 'connected' });
+  });
+
+  it('answers 400 with the reason, and publishes nothing', async () => {
+    const topic = uniqueName('api-orders');
+    await createTestTopics(admin, [{ topic, numPartitions: 1 }], cleanup);
+    const app = api(kafka, topic);
+    const cases: [unknown, string][] = [
+      [{ ...body, restaurant: 'Moon Base' }, 'restaurant: unknown restaurant'],
+      [{ ...body, items: [{ item: 'ramen', quantity: 0 }] }, 'items.0.quantity'],
+      [{ ...body, items: [{ item: 'coffee', quantity: 1 }] }, "'coffee' is not on the menu of Engineering Hub"],
+    ];
+    for (const [payload, reason] of cases) {
+      const response = await app.inject({ method: 'POST', url: '/order', payload: payload as object });
+      expect(response.statusCode).to.equal(400);
+      expect(response.json<{ error: string }>().error).to.include(reason);
+    }
+    const notJson = await app.inject({ method: 'POST', url: '/order', headers: { 'content-type': 'application/json' }, payload: '{"student_id":' });
+    expect(notJson.statusCode).to.equal(400);
+    expect(notJson.json<{ error: string }>().error).to.match(/JSON/);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    expect(offsets.map((p) => p.high)).to.deep.equal(['0']);
+  });
+
+  it('answers 503 within seconds when Kafka is unreachable', async () => {
+    const deadKafka = createKafka({ brokers: [`127.0.0.1:${await freePort()}`], clientId: 'api-test-dead', logLevel: 'nothing', retries: 1 });
+    const app = api(deadKafka, 'orders-nowhere', 3_000);
+    const response = await app.inject({ method: 'POST', url: '/order', payload: body });
+    expect(response.statusCode).to.equal(503);
+    expect(response.json<{ error: string }>().error).to.match(/^Kafka could not take the order: /);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).to.deep.equal({ status: 'ok', kafka: 'not connected' });
+  });
+});

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { projectRoot } from '../../kafka/paths.js';
+import type { Figures } from '../../pipeline/analytics/figures.js';
+import { runCli } from '../helpers/cli.js';
+import { Cleanup, testBrokers, testKafkaClient, uniqueName, waitFor } from '../helpers/kafka.js';
+import { createPipelineTopics } from '../helpers/pipeline.js';
+import { tempDir } from '../helpers/processes.js';
+
+describe('pipeline command lines (as a user runs them)', function () {
+  this.timeout(90_000);
+  const cleanup = new Cleanup();
+  let kafka: Kafka;
+  let admin: Admin;
+
+  before(async () => {
+    kafka = await testKafkaClient('cli-test');
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterEach(() => cleanup.run());
+  after(() => admin.disconnect());
+
+  const bad: [string, string[], RegExp][] = [
+    ['pipeline/producer/cli.js', ['--count', '-5'], /^pipeline:producer: --count must be a whole number of at least 1, got -5 \(see --help\)$/],
+    ['pipeline/producer/cli.js', ['--count', '5', '--rate', '10', '--delay-ms', '5'], /^pipeline:producer: Arguments rate and delay-ms are mutually exclusive/],
+    ['pipeline/inventory/cli.js', ['--failure-rate', '1.5'], /^pipeline:inventory: --failure-rate must be a number from 0 to 1, got 1\.5 \(see --help\)$/],
+    ['pipeline/inventory/cli.js', ['--transient-error-rate', 'lots'], /^pipeline:inventory: --transient-error-rate must be a number from 0 to 1/],
+    ['pipeline/analytics/cli.js', ['--http-port', '70000'], /^pipeline:analytics: --http-port must be a whole number from 0 to 65535, got 70000/],
+    ['pipeline/api/cli.js', ['--colour', 'blue'], /^pipeline:api: Unknown argument: colour/],
+  ];
+  for (const [script, args, expected] of bad) {
+    it(`${script} ${args.join(' ')}: one line naming the flag, exit 2`, async () => {
+      const result = await runCli(script, args);
+      expect(result.code).to.equal(2);
+      expect(result.stderr.trim()).to.match(expected);
+      expect(result.stderr.trim().split('\n')).to.have.length(1);
+    });
+  }
+
+  it('pipeline:producer publishes N orders and prints a summary', async () => {
+    const topics = await createPipelineTopics(admin, cleanup);
+    const brokers = (await testBrokers()).join(',');
+    const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--dlq-topic', topics.deadLetter, '--count', '250', '--seed', '77']);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout.trim()).to.match(new RegExp(`^sent 250 orders to ${topics.orders} in [\\d.]+ s \\(\\d+ orders/s\\), 0 failed; seed 77$`));
+    const offsets = await admin.fetchTopicOffsets(topics.orders);
+    expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).to.equal(250);
+  });
+
+  it('pipeline:producer reports an unreachable broker in seconds', async () => {
+    const result = await runCli('pipeline/producer/cli.js', ['--brokers', '127.0.0.1:1', '--count', '5'], process.env, 20_000);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/^pipeline:producer: cannot reach Kafka at 127\.0\.0\.1:1/);
+  });
+
+  it('pipeline:analytics writes its figures and stops cleanly on SIGTERM', async () => {
+    const topics = await createPipelineTopics(admin, cleanup);
+    const brokers = (await testBrokers()).join(',');
+    const out = tempDir('analytics-out');
+    cleanup.add(() => out.remove());
+    const producer = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--dlq-topic', topics.deadLetter, '--count', '40', '--event-time-start', '2026-02-15T10:00:00Z']);
+    expect(producer.code, producer.stderr).to.equal(0);
+
+    const child = spawn(
+      process.execPath,
+      [join(projectRoot(), 'dist/pipeline/analytics/cli.js'), '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('analytics'), '--http-port', '0', '--report-every', '40', '--report-interval', '0', '--out', out.path],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    cleanup.add(async () => {
+      child.kill('SIGKILL');
+      await exit;
+    });
+    await waitFor('a report of 40 orders', () => (stdout.includes('orders 40:') ? true : undefined), 30_000);
+    child.kill('SIGTERM');
+    expect(await exit).to.equal(0);
+    expect(stdout).to.include('Analytics, final');
+    const figures = JSON.parse(readFileSync(join(out.path, 'metrics.json'), 'utf8')) as Figures;
+    expect(figures).to.include({ total_orders: 40, pending: 40 });
+    expect(figures.orders_per_minute).to.deep.equal({ '2026-02-15T10:00': 40 });
+    expect(readFileSync(join(out.path, 'metrics.txt'), 'utf8')).to.match(/^Analytics, final\n {2}orders 40:/);
+  });
+});
