@@ -6,10 +6,11 @@ import { localBrokerOptions, startLocalBroker } from '../kafka/local-broker.js';
 import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, type PipelineTopics } from './contracts/topics.js';
 
 /** A yargs parser whose errors are one line naming the flag, with exit code 2. */
-export function commandLine(scriptName: string, usage: string): Argv {
+export function commandLine(scriptName: string, usage: string, description: string): Argv {
   return yargs(hideBin(process.argv))
     .scriptName(scriptName)
     .usage(usage)
+    .epilogue(description)
     .strict()
     .version(false)
     .help()

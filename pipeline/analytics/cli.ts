@@ -12,7 +12,7 @@ import { renderReport } from './report.js';
 import { AnalyticsService } from './service.js';
 
 const args = await withKafkaOptions(
-  commandLine('pipeline:analytics', '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]\n\nThe analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
+  commandLine('pipeline:analytics', '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]', 'The analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
 )
   .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.analytics, describe: 'consumer group [env GROUP_ID]' })
   .option('http-port', { type: 'number', default: process.env.HTTP_PORT ? Number(process.env.HTTP_PORT) : 8080, describe: 'port of GET /metrics [env HTTP_PORT]; 0 picks a free one' })

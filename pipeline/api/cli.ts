@@ -6,7 +6,7 @@ import { createKafka, ensureTopics } from '../kafka-client.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
 
-const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]\n\nThe order service: POST /order publishes an OrderPlaced event; GET /health.'))
+const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
   .option('port', { type: 'number', default: process.env.PORT ? Number(process.env.PORT) : 3000, describe: 'HTTP port [env PORT]' })
   .option('host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
   .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })

@@ -6,7 +6,7 @@ import { createKafka } from '../kafka-client.js';
 import { InventoryService } from './service.js';
 
 const args = await withKafkaOptions(
-  commandLine('pipeline:inventory', '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]\n\nThe inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
+  commandLine('pipeline:inventory', '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]', 'The inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
 )
   .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.inventory, describe: 'consumer group [env GROUP_ID]' })
   .option('initial-stock', { type: 'number', default: 100, describe: 'starting stock of every menu item' })

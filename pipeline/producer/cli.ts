@@ -8,7 +8,7 @@ import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
 import { produceOrders, type Pacing } from './produce-orders.js';
 
-const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S]\n\nPublishes N OrderPlaced events and exits with a summary.'))
+const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S]', 'Publishes N OrderPlaced events and exits with a summary.'))
   .option('count', { type: 'number', demandOption: true, describe: 'how many orders to publish' })
   .option('rate', { type: 'number', describe: 'orders per second (a fixed schedule); default: as fast as acks allow' })
   .option('delay-ms', { type: 'number', describe: 'wait this long between single-order sends' })
