@@ -16,7 +16,8 @@ export function commandLine(scriptName: string, usage: string, description: stri
     .help()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
-      process.stderr.write(`${scriptName}: ${message || error.message} (see --help)\n`);
+      // yargs' own messages (choices, conflicts) may span lines: one line, always.
+      process.stderr.write(`${scriptName}: ${(message || error.message).replace(/\s*\n\s*/g, ' ')} (see --help)\n`);
       process.exit(2);
     });
 }

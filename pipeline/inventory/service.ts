@@ -76,6 +76,7 @@ export class InventoryService {
     await this.consumer.subscribe({ topic: topics.orders, fromBeginning: true });
     await this.consumer.run({
       autoCommit: true,
+      autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -101,12 +102,17 @@ export class InventoryService {
           const outcome = await this.processor.process(message.value);
           this.count(outcome);
           if (outcome.kind === 'result') {
-            results.push({ key: outcome.result.order_id, value: serializeInventoryResult(outcome.result) });
+            // The order's headers travel on with its result (trace context, a benchmark's send time).
+            results.push({ key: outcome.result.order_id, value: serializeInventoryResult(outcome.result), ...(message.headers ? { headers: message.headers } : {}) });
           } else {
             deadLetters.push(deadLetter(message, outcome, batch.topic, batch.partition));
           }
           lastOffset = message.offset;
-          if (this.options.throttleMs > 0 || results.length + deadLetters.length >= this.flushEvery) await flush();
+          if (this.options.throttleMs > 0 || results.length + deadLetters.length >= this.flushEvery) {
+            await flush();
+            // Commits at most every autoCommitInterval: a large batch does not hold all its offsets back.
+            await payload.commitOffsetsIfNecessary();
+          }
         }
         await flush();
         await payload.commitOffsetsIfNecessary();

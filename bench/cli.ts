@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:all */
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { parseBrokerList } from '../kafka/cluster.js';
+import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
+import { localBrokerOptions } from '../kafka/local-broker.js';
+import { projectRoot } from '../kafka/paths.js';
+import { checkNumber, commandLine, isInteractive, validate } from '../pipeline/cli-support.js';
+import { createProgress } from './progress.js';
+import { renderSummary } from './report/render.js';
+import type { RunResult } from './report/run-result.js';
+import { runScenario, type RunOptions } from './runner.js';
+import { runBaseline } from './scenarios/baseline.js';
+import { DEFAULTS, type BaselineParams } from './scenarios/params.js';
+
+const d = DEFAULTS;
+
+function common<T>(argv: Argv<T>) {
+  return argv
+    .option('brokers', { type: 'string', default: process.env.KAFKA_BROKERS, defaultDescription: '$KAFKA_BROKERS, else the local broker (started and stopped by the run)', describe: 'Kafka bootstrap servers' })
+    .option('out', { type: 'string', describe: 'report folder [default: reports/<scenario>-<UTC timestamp>]' })
+    .option('keep-topics', { type: 'boolean', default: false, describe: 'keep the run\'s topics (by default each run uses fresh topics and deletes them)' })
+    .option('partitions', { type: 'number', describe: 'partitions of the order and inventory topics [default 3]' })
+    .option('seed', { type: 'number', describe: 'seed of the generated orders' })
+    .option('timeout', { type: 'number', describe: 'limit of each phase, seconds' });
+}
+
+/** Which flags each scenario takes, beyond the common ones. */
+const SCENARIO_FLAGS = {
+  baseline: ['count', 'warmup', 'rate'],
+  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms'],
+  lag: ['rate', 'duration', 'throttle-ms', 'sample-ms'],
+  replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
+  all: [],
+} as const;
+
+const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a benchmark scenario against the pipeline and writes its report folder (printed last). Defaults: bench/scenarios/params.ts.'))
+  .command('baseline', `produce-to-ack and end-to-end latency, one order at a time or at --rate [${SCENARIO_FLAGS.baseline.join(', ')}]`)
+  .command('10k', `throughput: --count orders from worker-thread producers, then the pipeline drain [${SCENARIO_FLAGS['10k'].join(', ')}]`)
+  .command('lag', `a producer above a throttled consumer's capacity: lag rises, then drains to zero [${SCENARIO_FLAGS.lag.join(', ')}]`)
+  .command('replay', `analytics figures, again after an offset reset, and from a fresh group: byte for byte [${SCENARIO_FLAGS.replay.join(', ')}]`)
+  .command('all', 'every scenario with its defaults, one report folder each')
+  .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}]` })
+  .option('warmup', { type: 'number', describe: `orders sent first and left out of the figures [baseline ${d.baseline.warmup}, 10k ${d['10k'].warmup}]` })
+  .option('rate', { type: 'number', describe: `orders per second on a fixed schedule [baseline: one at a time; lag ${d.lag.rate}]` })
+  .option('workers', { type: 'number', describe: `producer worker threads [default: cores, ${d['10k'].workers}]` })
+  .option('batch-size', { type: 'number', describe: `orders per send [${d['10k'].batchSize}]` })
+  .option('acks', { type: 'string', choices: ['all', 'leader', 'none'], describe: `producer acks [${d['10k'].acks}]` })
+  .option('compression', { type: 'string', choices: ['none', 'gzip'], describe: `producer compression [${d['10k'].compression}]` })
+  .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
+  .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
+  .option('sample-ms', { type: 'number', describe: `time-series sampling period [10k ${d['10k'].sampleMs}, lag ${d.lag.sampleMs}]` })
+  .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
+  .option('transient-error-rate', { type: 'number', describe: `simulated transient errors, 0..1 [${d.replay.transientErrorRate}]` })
+  .option('initial-stock', { type: 'number', describe: `stock of every item [${d.replay.initialStock}]` })
+  .demandCommand(1, 1, 'name one scenario: baseline, 10k, lag, replay or all')
+  .check((a) => {
+    const name = String(a._[0]) as keyof typeof SCENARIO_FLAGS;
+    const allowed: readonly string[] = SCENARIO_FLAGS[name];
+    const misplaced = Object.keys(SCENARIO_FLAGS)
+      .flatMap((s) => SCENARIO_FLAGS[s as keyof typeof SCENARIO_FLAGS] as readonly string[])
+      .find((flag) => a[flag] !== undefined && !allowed.includes(flag));
+    return validate(
+      misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
+      checkNumber('partitions', a.partitions, { integer: true, min: 1, max: 1000 }),
+      checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      checkNumber('timeout', a.timeout, { min: 0, exclusiveMin: true }),
+      checkNumber('count', a.count, { integer: true, min: 1 }),
+      checkNumber('warmup', a.warmup, { integer: true, min: 0 }),
+      checkNumber('rate', a.rate, { min: 0, exclusiveMin: true }),
+      checkNumber('workers', a.workers, { integer: true, min: 1, max: 64 }),
+      checkNumber('batch-size', a['batch-size'], { integer: true, min: 1, max: 100_000 }),
+      checkNumber('duration', a.duration, { min: 0, exclusiveMin: true }),
+      checkNumber('throttle-ms', a['throttle-ms'], { min: 0 }),
+      checkNumber('sample-ms', a['sample-ms'], { integer: true, min: 10 }),
+      checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
+      checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
+      checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
+    );
+  });
+
+const args = await parser.parseAsync();
+const scenario = String(args._[0]);
+
+function baselineParams(): BaselineParams {
+  return {
+    count: args.count ?? d.baseline.count,
+    warmup: args.warmup ?? d.baseline.warmup,
+    rate: args.rate ?? null,
+    partitions: args.partitions ?? d.baseline.partitions,
+    seed: args.seed ?? d.baseline.seed,
+    timeoutS: args.timeout ?? d.baseline.timeoutS,
+  };
+}
+
+async function target(): Promise<KafkaTarget> {
+  const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
+  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
+}
+
+let kafka: KafkaTarget | undefined;
+let exitCode = 0;
+try {
+  kafka = await target();
+  const options: RunOptions = { target: kafka, progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports') };
+  const runs: { result: RunResult; dir: string }[] = [];
+  if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
+  for (const { result, dir } of runs) {
+    process.stdout.write(`${renderSummary(result)}\n`);
+    if (!result.passed) exitCode = 1;
+    console.log(dir);
+  }
+} catch (error) {
+  process.stderr.write(`bench ${scenario}: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitCode = 1;
+} finally {
+  await kafka?.release();
+}
+process.exit(exitCode);

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { KafkaTarget } from '../kafka/embedded.js';
+import type { PipelineTopics } from '../pipeline/contracts/topics.js';
+import { createKafka } from '../pipeline/kafka-client.js';
+import type { Clock } from './measure/clock.js';
+import type { Progress } from './progress.js';
+
+/** What a scenario gets to run with: the cluster, a clock, progress, and fresh topics that are cleaned up. */
+export interface BenchContext {
+  readonly kafka: Kafka;
+  readonly target: KafkaTarget;
+  readonly clock: Clock;
+  readonly progress: Progress;
+  /** Unique per run: names the run's topics and consumer groups. */
+  readonly runId: string;
+  freshTopics(partitions: number): Promise<PipelineTopics>;
+  /** Registers a step for the end of the run (stop a stage, delete topics), run in reverse order. */
+  onCleanup(step: () => Promise<unknown>): void;
+}
+
+export interface ContextOptions {
+  readonly target: KafkaTarget;
+  readonly clock: Clock;
+  readonly progress: Progress;
+  readonly keepTopics: boolean;
+  readonly scenario: string;
+}
+
+/** Runs one scenario in a context and always cleans up after it. */
+export async function withBenchContext<T>(options: ContextOptions, scenario: (context: BenchContext) => Promise<T>): Promise<T> {
+  const runId = `bench-${options.scenario}-${randomUUID().slice(0, 8)}`;
+  const kafka = createKafka({ brokers: options.target.brokers, clientId: runId, logLevel: process.env.KAFKAJS_LOG_LEVEL ?? 'error' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const steps: (() => Promise<unknown>)[] = [];
+  const context: BenchContext = {
+    kafka,
+    target: options.target,
+    clock: options.clock,
+    progress: options.progress,
+    runId,
+    async freshTopics(partitions) {
+      const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
+      await admin.createTopics({
+        topics: [
+          { topic: topics.orders, numPartitions: partitions },
+          { topic: topics.inventory, numPartitions: partitions },
+          { topic: topics.deadLetter, numPartitions: 1 },
+        ],
+        waitForLeaders: true,
+      });
+      if (!options.keepTopics) steps.push(() => admin.deleteTopics({ topics: [topics.orders, topics.inventory, topics.deadLetter] }));
+      return topics;
+    },
+    onCleanup(step) {
+      steps.push(step);
+    },
+  };
+  try {
+    return await scenario(context);
+  } finally {
+    for (const step of steps.reverse()) await step().catch(() => undefined);
+    await admin.disconnect();
+  }
+}

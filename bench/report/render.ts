@@ -1,0 +1,57 @@
+/** Printers: pure functions from a RunResult to the text of each report file. */
+import { stringify } from 'csv-stringify/sync';
+import { decodeHistogram, percentileDistributionMs } from '../../pipeline/histogram.js';
+import type { FigureValue, RunResult } from './run-result.js';
+
+const show = (value: FigureValue): string => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : String(value));
+
+export function renderSummary(run: RunResult): string {
+  const env = run.environment;
+  const width = Math.max(...Object.keys(run.figures).map((k) => k.length), 10);
+  const lines = [
+    `${run.scenario}: ${run.passed ? 'PASSED' : 'FAILED'}`,
+    `  ran ${run.started_at} → ${run.ended_at}`,
+    `  on ${env.kafka.version} at ${env.kafka.brokers.join(',')}; ${env.client.name} ${env.client.version}; Node ${env.node}; ${env.os}`,
+    `  machine: ${env.cpu.model}, ${env.cpu.cores} cores, ${env.memory_gib} GiB; commit ${env.commit}`,
+    `  parameters: ${Object.entries(run.parameters)
+      .map(([k, v]) => `${k}=${show(v)}`)
+      .join(' ')}`,
+    `  warm-up: ${run.warmup.messages} messages in ${run.warmup.duration_ms} ms, ${run.warmup.excluded_from_figures ? 'excluded from the figures' : 'included'}`,
+    '',
+    'figures',
+    ...Object.entries(run.figures).map(([name, value]) => `  ${name.padEnd(width)}  ${show(value)}`),
+  ];
+  if (run.histograms.length > 0) {
+    lines.push('', 'latency (ms)', `  ${'histogram'.padEnd(22)} ${['count', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'mean'].map((h) => h.padStart(10)).join('')}`);
+    for (const h of run.histograms) {
+      const s = h.summary;
+      lines.push(`  ${h.name.padEnd(22)} ${[s.count, s.p50, s.p90, s.p99, s.p99_9, s.p99_99, s.max, s.mean].map((v) => String(v).padStart(10)).join('')}`);
+      lines.push(`    ${h.description}`);
+    }
+  }
+  if (run.checks.length > 0) {
+    lines.push('', 'checks');
+    for (const check of run.checks) lines.push(`  [${check.passed ? 'ok' : 'FAILED'}] ${check.name}: ${check.detail}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** File name → CSV text: the figures, the latency summaries, and one file per time series. */
+export function renderCsvFiles(run: RunResult): Record<string, string> {
+  const files: Record<string, string> = {
+    'figures.csv': stringify(Object.entries(run.figures).map(([name, value]) => [name, value]), { header: true, columns: ['figure', 'value'] }),
+  };
+  if (run.histograms.length > 0) {
+    files['latency.csv'] = stringify(
+      run.histograms.map((h) => ({ histogram: h.name, ...h.summary })),
+      { header: true, columns: ['histogram', 'count', 'min', 'mean', 'p50', 'p90', 'p99', 'p99_9', 'p99_99', 'max'] },
+    );
+  }
+  for (const series of run.series) files[`${series.name}.csv`] = stringify(series.rows.map((row) => [...row]), { header: true, columns: [...series.columns] });
+  return files;
+}
+
+/** File name → HdrHistogram percentile distribution (values in ms), decoded from run.json alone. */
+export function renderHgrmFiles(run: RunResult): Record<string, string> {
+  return Object.fromEntries(run.histograms.map((h) => [`${h.name}.hgrm`, percentileDistributionMs(decodeHistogram(h.encoded))]));
+}

@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderCsvFiles, renderHgrmFiles, renderSummary } from './render.js';
+import type { RunResult } from './run-result.js';
+
+/** reports/<scenario>-<UTC timestamp>, e.g. reports/baseline-20260215T102315Z. */
+export function defaultReportDir(reportsRoot: string, scenario: string, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return join(reportsRoot, `${scenario}-${stamp}`);
+}
+
+/** Writes run.json, summary.txt, the CSV files and the .hgrm files; returns the file names. */
+export function writeReport(run: RunResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {
+    'run.json': `${JSON.stringify(run, null, 2)}\n`,
+    'summary.txt': renderSummary(run),
+    ...renderCsvFiles(run),
+    ...renderHgrmFiles(run),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files);
+}

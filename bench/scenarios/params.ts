@@ -1,0 +1,63 @@
+import { cpus } from 'node:os';
+
+/** Each scenario's parameters, with their defaults: the one place they are set. */
+export interface BaselineParams {
+  /** Orders measured, sent one at a time (or at `rate`). */
+  readonly count: number;
+  /** Orders sent first and left out of the figures. */
+  readonly warmup: number;
+  /** Orders per second on a fixed schedule (open loop); null: one at a time, each after the last ack. */
+  readonly rate: number | null;
+  readonly partitions: number;
+  readonly seed: number;
+  /** Limit of each phase, in seconds. */
+  readonly timeoutS: number;
+}
+
+export type Acks = 'all' | 'leader' | 'none';
+export type Compression = 'none' | 'gzip';
+
+export interface ThroughputParams {
+  readonly count: number;
+  readonly warmup: number;
+  /** Worker threads producing; the count is split between them explicitly. */
+  readonly workers: number;
+  readonly batchSize: number;
+  readonly acks: Acks;
+  readonly compression: Compression;
+  readonly partitions: number;
+  readonly seed: number;
+  readonly sampleMs: number;
+  readonly timeoutS: number;
+}
+
+export interface LagParams {
+  /** Producer rate, orders per second: above the throttled consumer's capacity. */
+  readonly rate: number;
+  readonly durationS: number;
+  /** Pause per message in the inventory consumer: its capacity is about 1000 / throttleMs orders/s. */
+  readonly throttleMs: number;
+  readonly sampleMs: number;
+  readonly partitions: number;
+  readonly seed: number;
+  readonly timeoutS: number;
+}
+
+export interface ReplayParams {
+  readonly count: number;
+  readonly seed: number;
+  readonly failureRate: number;
+  readonly transientErrorRate: number;
+  readonly initialStock: number;
+  readonly partitions: number;
+  readonly timeoutS: number;
+}
+
+export const DEFAULTS = {
+  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120 } satisfies BaselineParams,
+  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300 } satisfies ThroughputParams,
+  lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
+  replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.02, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
+} as const;
+
+export const ACKS: Record<Acks, -1 | 0 | 1> = { all: -1, leader: 1, none: 0 };
