@@ -12,7 +12,8 @@ import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
-import { DEFAULTS, type BaselineParams } from './scenarios/params.js';
+import { DEFAULTS, type Acks, type BaselineParams, type Compression, type ThroughputParams } from './scenarios/params.js';
+import { runThroughput } from './scenarios/throughput.js';
 
 const d = DEFAULTS;
 
@@ -94,6 +95,22 @@ function baselineParams(): BaselineParams {
   };
 }
 
+function throughputParams(): ThroughputParams {
+  const t = d['10k'];
+  return {
+    count: args.count ?? t.count,
+    warmup: args.warmup ?? t.warmup,
+    workers: args.workers ?? t.workers,
+    batchSize: args['batch-size'] ?? t.batchSize,
+    acks: (args.acks as Acks | undefined) ?? t.acks,
+    compression: (args.compression as Compression | undefined) ?? t.compression,
+    partitions: args.partitions ?? t.partitions,
+    seed: args.seed ?? t.seed,
+    sampleMs: args['sample-ms'] ?? t.sampleMs,
+    timeoutS: args.timeout ?? t.timeoutS,
+  };
+}
+
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
   return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
@@ -106,6 +123,7 @@ try {
   const options: RunOptions = { target: kafka, progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports') };
   const runs: { result: RunResult; dir: string }[] = [];
   if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
+  if (scenario === '10k') runs.push(await runScenario('10k', throughputParams(), runThroughput, options));
   for (const { result, dir } of runs) {
     process.stdout.write(`${renderSummary(result)}\n`);
     if (!result.passed) exitCode = 1;

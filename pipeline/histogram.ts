@@ -22,8 +22,8 @@ export function createLatencyHistogram(): LatencyHistogram {
 }
 
 /** Records a latency in microseconds; zero is kept, negatives (clock skew) count as zero, the top is clamped to the range. */
-export function recordMicros(histogram: LatencyHistogram, micros: number): void {
-  histogram.recordValue(Math.min(HISTOGRAM_RANGE.highestMicros, Math.max(0, Math.round(micros))));
+export function recordMicros(histogram: LatencyHistogram, micros: number, count = 1): void {
+  histogram.recordValueWithCount(Math.min(HISTOGRAM_RANGE.highestMicros, Math.max(0, Math.round(micros))), count);
 }
 
 /** Compressed base64, the form worker threads post to the main thread. */

@@ -1,0 +1,141 @@
+import { CompressionTypes } from 'kafkajs';
+import { Piscina } from 'piscina';
+import { AnalyticsService } from '../../pipeline/analytics/service.js';
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarizeMs } from '../../pipeline/histogram.js';
+import { InventoryService } from '../../pipeline/inventory/service.js';
+import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
+import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
+import type { BenchContext } from '../harness.js';
+import { until, withDeadline } from '../measure/deadline.js';
+import { benchHeaders } from '../measure/headers.js';
+import { splitEvenly } from '../measure/rate-schedule.js';
+import type { ProducerTask, ProducerTaskResult } from '../load/producer-task.js';
+import type { FigureValue } from '../report/run-result.js';
+import { ACKS, type ThroughputParams } from './params.js';
+import type { ScenarioOutcome } from './scenario.js';
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * Throughput: `count` orders from worker-thread producers (the count split between them), then the
+ * pipeline drain: how long until the inventory and the analytics have processed every order.
+ */
+export async function runThroughput(context: BenchContext, params: ThroughputParams): Promise<ScenarioOutcome> {
+  const { kafka, progress } = context;
+  const limit = params.timeoutS * 1000;
+  const topics = await context.freshTopics(params.partitions);
+  const inventory = new InventoryService(kafka, {
+    topics,
+    groupId: `${context.runId}-inventory`,
+    initialStock: 1_000_000_000,
+    trouble: { seed: params.seed, failureRate: 0, transientErrorRate: 0 },
+    retry: { maxRetries: 3, backoffMs: 10 },
+    throttleMs: 0,
+  });
+  const analytics = new AnalyticsService(kafka, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0 });
+  await inventory.start();
+  context.onCleanup(() => inventory.stop());
+  await analytics.start();
+  context.onCleanup(() => analytics.stop());
+  const results = (): number => analytics.consumed()[topics.inventory] ?? 0;
+
+  progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
+  const warmupStarted = performance.now();
+  if (params.warmup > 0) {
+    const publisher = new OrderPublisher(kafka, topics.orders);
+    await publisher.connect();
+    const generator = new OrderGenerator({ seed: params.seed + 1_000_003, placedAt: wallClock });
+    for (let sent = 0; sent < params.warmup; sent += params.batchSize) {
+      await publisher.publish(Array.from({ length: Math.min(params.batchSize, params.warmup - sent) }, () => generator.next()), benchHeaders(context.clock.nowMicros(), 'warmup'));
+    }
+    await publisher.disconnect();
+    await until('warm-up drain', limit, () => (results() >= params.warmup ? true : undefined));
+  }
+  const warmupMs = Math.round(performance.now() - warmupStarted);
+
+  const shares = splitEvenly(params.count, params.workers);
+  const tasks: ProducerTask[] = shares.map((count, workerIndex) => ({
+    workerIndex,
+    brokers: context.target.brokers,
+    topic: topics.orders,
+    count,
+    seed: params.seed + workerIndex,
+    batchSize: params.batchSize,
+    acks: ACKS[params.acks],
+    compression: params.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    inFlight: 4,
+  }));
+  const pool = new Piscina<ProducerTask, ProducerTaskResult>({
+    filename: new URL('../load/producer-worker.js', import.meta.url).href,
+    minThreads: params.workers,
+    maxThreads: params.workers,
+  });
+  context.onCleanup(() => pool.destroy());
+
+  const total = params.warmup + params.count;
+  const series: (number | string)[][] = [];
+  let inventoryDoneMs: number | undefined;
+  let analyticsDoneMs: number | undefined;
+  let last = { t: 0, inventory: 0, results: 0 };
+  progress.phase(`producing ${params.count} orders from ${params.workers} workers`);
+  const started = performance.now();
+  const sample = (): void => {
+    const t = performance.now() - started;
+    const processed = Math.max(0, inventory.stats.processed - params.warmup);
+    const resultCount = Math.max(0, results() - params.warmup);
+    const dt = (t - last.t) / 1000;
+    series.push([Math.round(t), processed, resultCount, dt > 0 ? Math.round((processed - last.inventory) / dt) : 0, dt > 0 ? Math.round((resultCount - last.results) / dt) : 0]);
+    last = { t, inventory: processed, results: resultCount };
+    if (inventoryDoneMs === undefined && inventory.stats.processed >= total) inventoryDoneMs = t;
+    if (analyticsDoneMs === undefined && results() >= total) analyticsDoneMs = t;
+    progress.update(`inventory ${processed}/${params.count}, analytics ${resultCount}/${params.count}`);
+  };
+  const sampler = setInterval(sample, params.sampleMs);
+  context.onCleanup(() => Promise.resolve(clearInterval(sampler)));
+
+  const workerResults = await withDeadline('producing', limit, Promise.all(tasks.map((task) => pool.run(task))));
+  const producedMs = performance.now() - started;
+  progress.phase('draining the pipeline');
+  await until('pipeline drain', limit, () => {
+    sample();
+    return analyticsDoneMs !== undefined && inventoryDoneMs !== undefined ? true : undefined;
+  }, 10);
+  clearInterval(sampler);
+  progress.done();
+
+  const figures = analytics.figures();
+  const sent = workerResults.reduce((sum, r) => sum + r.sent, 0);
+  const failed = workerResults.reduce((sum, r) => sum + r.failed, 0);
+  const bytes = workerResults.reduce((sum, r) => sum + r.bytes, 0);
+  const span = (Math.max(...workerResults.map((r) => r.endedMicros)) - Math.min(...workerResults.map((r) => r.startedMicros))) / 1e6;
+  const produceToAck = mergeHistograms(workerResults.map((r) => decodeHistogram(r.histogram)));
+  const drainS = (analyticsDoneMs ?? producedMs) / 1000;
+  const perWorker: Record<string, FigureValue> = {};
+  for (const r of workerResults) perWorker[`worker_${r.workerIndex}_events_per_s`] = round(r.sent / ((r.endedMicros - r.startedMicros) / 1e6), 0);
+
+  return {
+    warmup: { messages: params.warmup, duration_ms: warmupMs, excluded_from_figures: true },
+    figures: {
+      orders_sent: sent,
+      orders_failed: failed,
+      produce_events_per_s: round(sent / span, 0),
+      produce_mb_per_s: round(bytes / span / 1e6, 2),
+      mean_message_bytes: round(bytes / Math.max(1, sent + failed), 0),
+      ...perWorker,
+      produce_s: round(span, 3),
+      inventory_done_s: round((inventoryDoneMs ?? 0) / 1000, 3),
+      analytics_done_s: round(drainS, 3),
+      inventory_orders_per_s: round(params.count / ((inventoryDoneMs ?? producedMs) / 1000), 0),
+      analytics_orders_per_s: round(params.count / drainS, 0),
+      pipeline_drain_orders_per_s: round(params.count / drainS, 0),
+      drain_after_produce_s: round(drainS - producedMs / 1000, 3),
+      analytics_total_orders: figures.total_orders,
+    },
+    histograms: [{ name: 'produce_to_ack', description: `batch of ${params.batchSize} made to broker acknowledgement (acks=${params.acks}), per message, merged from ${params.workers} workers`, summary: summarizeMs(produceToAck), encoded: encodeHistogram(produceToAck) }],
+    series: [{ name: 'throughput', columns: ['t_ms', 'inventory_processed', 'analytics_results', 'inventory_per_s', 'analytics_per_s'], rows: series }],
+    checks: [
+      { name: 'every order sent', passed: failed === 0 && sent === params.count, detail: `${sent} of ${params.count} acknowledged${workerResults.find((r) => r.firstError)?.firstError ? `; first error: ${String(workerResults.find((r) => r.firstError)?.firstError)}` : ''}` },
+      { name: 'nothing lost', passed: figures.total_orders === total && figures.pending === 0 && figures.reserved + figures.failed === total, detail: `analytics: ${figures.total_orders} orders, ${figures.reserved + figures.failed} results, ${figures.pending} pending, of ${total} (warm-up included)` },
+    ],
+  };
+}
