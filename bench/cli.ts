@@ -12,7 +12,9 @@ import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
-import { DEFAULTS, type Acks, type BaselineParams, type Compression, type ThroughputParams } from './scenarios/params.js';
+import { runLag } from './scenarios/lag.js';
+import { DEFAULTS, type Acks, type BaselineParams, type Compression, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+import { runReplay } from './scenarios/replay.js';
 import { runThroughput } from './scenarios/throughput.js';
 
 const d = DEFAULTS;
@@ -111,6 +113,32 @@ function throughputParams(): ThroughputParams {
   };
 }
 
+function lagParams(): LagParams {
+  const l = d.lag;
+  return {
+    rate: args.rate ?? l.rate,
+    durationS: args.duration ?? l.durationS,
+    throttleMs: args['throttle-ms'] ?? l.throttleMs,
+    sampleMs: args['sample-ms'] ?? l.sampleMs,
+    partitions: args.partitions ?? l.partitions,
+    seed: args.seed ?? l.seed,
+    timeoutS: args.timeout ?? l.timeoutS,
+  };
+}
+
+function replayParams(): ReplayParams {
+  const r = d.replay;
+  return {
+    count: args.count ?? r.count,
+    seed: args.seed ?? r.seed,
+    failureRate: args['failure-rate'] ?? r.failureRate,
+    transientErrorRate: args['transient-error-rate'] ?? r.transientErrorRate,
+    initialStock: args['initial-stock'] ?? r.initialStock,
+    partitions: args.partitions ?? r.partitions,
+    timeoutS: args.timeout ?? r.timeoutS,
+  };
+}
+
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
   return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
@@ -124,6 +152,16 @@ try {
   const runs: { result: RunResult; dir: string }[] = [];
   if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
   if (scenario === '10k') runs.push(await runScenario('10k', throughputParams(), runThroughput, options));
+  if (scenario === 'lag') runs.push(await runScenario('lag', lagParams(), runLag, options));
+  if (scenario === 'replay') runs.push(await runScenario('replay', replayParams(), runReplay, options));
+  if (scenario === 'all') {
+    // One folder per scenario: under --out DIR when given, else each in reports/.
+    const under = (name: string): RunOptions => ({ ...options, outDir: args.out ? join(args.out, name) : undefined });
+    runs.push(await runScenario('baseline', baselineParams(), runBaseline, under('baseline')));
+    runs.push(await runScenario('10k', throughputParams(), runThroughput, under('10k')));
+    runs.push(await runScenario('lag', lagParams(), runLag, under('lag')));
+    runs.push(await runScenario('replay', replayParams(), runReplay, under('replay')));
+  }
   for (const { result, dir } of runs) {
     process.stdout.write(`${renderSummary(result)}\n`);
     if (!result.passed) exitCode = 1;

@@ -16,7 +16,7 @@ export function renderSummary(run: RunResult): string {
     `  parameters: ${Object.entries(run.parameters)
       .map(([k, v]) => `${k}=${show(v)}`)
       .join(' ')}`,
-    `  warm-up: ${run.warmup.messages} messages in ${run.warmup.duration_ms} ms, ${run.warmup.excluded_from_figures ? 'excluded from the figures' : 'included'}`,
+    run.warmup.messages === 0 ? '  warm-up: none' : `  warm-up: ${run.warmup.messages} messages in ${run.warmup.duration_ms} ms, ${run.warmup.excluded_from_figures ? 'excluded from the figures' : 'included'}`,
     '',
     'figures',
     ...Object.entries(run.figures).map(([name, value]) => `  ${name.padEnd(width)}  ${show(value)}`),

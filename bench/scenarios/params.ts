@@ -57,7 +57,7 @@ export const DEFAULTS = {
   baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120 } satisfies BaselineParams,
   '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300 } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
-  replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.02, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
+  replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
 } as const;
 
 export const ACKS: Record<Acks, -1 | 0 | 1> = { all: -1, leader: 1, none: 0 };
