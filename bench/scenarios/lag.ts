@@ -56,7 +56,10 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   const timer = setInterval(() => {
     sampling = sampling.then(sample).catch(() => undefined);
   }, params.sampleMs);
-  context.onCleanup(() => Promise.resolve(clearInterval(timer)));
+  context.onCleanup(() => {
+    clearInterval(timer);
+    return Promise.resolve();
+  });
 
   progress.phase(`producing ${count} orders at ${params.rate}/s into a consumer throttled to ${params.throttleMs} ms per order`);
   const publisher = new OrderPublisher(kafka, topics.orders);

@@ -91,7 +91,10 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     progress.update(`inventory ${processed}/${params.count}, analytics ${resultCount}/${params.count}`);
   };
   const sampler = setInterval(sample, params.sampleMs);
-  context.onCleanup(() => Promise.resolve(clearInterval(sampler)));
+  context.onCleanup(() => {
+    clearInterval(sampler);
+    return Promise.resolve();
+  });
 
   const workerResults = await withDeadline('producing', limit, Promise.all(tasks.map((task) => pool.run(task))));
   const producedMs = performance.now() - started;

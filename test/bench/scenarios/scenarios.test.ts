@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { KafkaTarget } from '../../../kafka/embedded.js';
+import { createProgress } from '../../../bench/progress.js';
+import type { RunResult } from '../../../bench/report/run-result.js';
+import { runScenario, type RunOptions } from '../../../bench/runner.js';
+import { runBaseline } from '../../../bench/scenarios/baseline.js';
+import { runLag } from '../../../bench/scenarios/lag.js';
+import { runReplay } from '../../../bench/scenarios/replay.js';
+import { runThroughput } from '../../../bench/scenarios/throughput.js';
+import { testBrokers } from '../../helpers/kafka.js';
+import { tempDir } from '../../helpers/processes.js';
+
+describe('bench scenarios at a small size (real broker)', function () {
+  this.timeout(120_000);
+  const out = tempDir('bench-scenarios');
+  let options: (name: string) => RunOptions;
+
+  before(async () => {
+    const target: KafkaTarget = { brokers: await testBrokers(), origin: 'configured', release: () => Promise.resolve() };
+    options = (name) => ({ target, progress: createProgress(false), keepTopics: false, outDir: join(out.path, name), reportsRoot: out.path });
+  });
+  after(() => out.remove());
+
+  const files = (dir: string): string[] => readdirSync(dir).sort();
+  const runJson = (dir: string): RunResult => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
+  const csv = (dir: string, name: string): Record<string, string>[] => parse(readFileSync(join(dir, name), 'utf8'), { columns: true });
+
+  it('baseline, one at a time: both latencies for every order, the warm-up left out', async () => {
+    const { result, dir } = await runScenario('baseline', { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60 }, runBaseline, options('baseline'));
+    expect(result.passed).to.equal(true);
+    expect(files(dir)).to.deep.equal(['end_to_end.hgrm', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'run.json', 'summary.txt']);
+    expect(result.figures).to.include({ orders_sent: 60, orders_failed: 0, results_received: 60 });
+    expect(result.warmup).to.deep.equal({ ...result.warmup, messages: 10, excluded_from_figures: true });
+    expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 60], ['end_to_end', 60]]);
+    const [produce, endToEnd] = result.histograms;
+    expect(endToEnd?.summary.p50).to.be.greaterThan(produce?.summary.p50 ?? Infinity);
+    expect(runJson(dir)).to.deep.equal(JSON.parse(JSON.stringify(result)));
+    expect(result.environment.client.version).to.match(/^\d+\.\d+\.\d+$/);
+    expect(result.parameters).to.include({ count: 60, warmup: 10, rate: null });
+    expect(csv(dir, 'latency.csv').map((row) => row.histogram)).to.deep.equal(['produce_to_ack', 'end_to_end']);
+  });
+
+  it('baseline at a rate: latency from intended times, and the send lag as its own figure', async () => {
+    const { result } = await runScenario('baseline', { count: 50, warmup: 5, rate: 250, partitions: 3, seed: 2, timeoutS: 60 }, runBaseline, options('baseline-rate'));
+    expect(result.passed).to.equal(true);
+    expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 50], ['end_to_end', 50], ['send_lag', 50]]);
+    expect(result.figures.achieved_rate_per_s).to.be.within(100, 260);
+  });
+
+  it('10k: worker producers split the count, nothing is lost in the drain', async () => {
+    const { result, dir } = await runScenario(
+      '10k',
+      { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60 },
+      runThroughput,
+      options('10k'),
+    );
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures).to.include({ orders_sent: 600, orders_failed: 0, analytics_total_orders: 630 });
+    expect(Object.keys(result.figures).filter((k) => /^worker_\d+_events_per_s$/.test(k))).to.have.length(2);
+    expect(result.histograms[0]?.summary.count).to.equal(600);
+    const series = csv(dir, 'throughput.csv');
+    expect(series.length).to.be.greaterThan(0);
+    expect(Number(series.at(-1)?.analytics_results)).to.equal(600);
+    expect(files(dir)).to.include.members(['throughput.csv', 'produce_to_ack.hgrm']);
+  });
+
+  it('lag: rises while the producer outruns the throttled consumer, then comes back to zero', async () => {
+    const { result, dir } = await runScenario('lag', { rate: 150, durationS: 1.5, throttleMs: 15, sampleMs: 100, partitions: 3, seed: 1, timeoutS: 60 }, runLag, options('lag'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures.max_total_lag).to.be.greaterThan(0);
+    const totals = csv(dir, 'lag.csv').filter((row) => row.partition === 'total');
+    expect(Math.max(...totals.map((row) => Number(row.lag)))).to.equal(result.figures.max_total_lag);
+    expect(totals.at(-1)).to.include({ phase: 'draining', lag: '0' });
+    expect(new Set(csv(dir, 'lag.csv').map((row) => row.partition))).to.deep.equal(new Set(['0', '1', '2', 'total']));
+  });
+
+  it('replay: the first pass, the pass after an offset reset and a fresh group agree byte for byte', async () => {
+    const { result } = await runScenario('replay', { count: 300, seed: 3, failureRate: 0.1, transientErrorRate: 0.4, initialStock: 40, partitions: 3, timeoutS: 60 }, runReplay, options('replay'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures).to.include({ identical: true, total_orders: 300, pending: 0, malformed: 3 });
+    const documents = result.documents ?? {};
+    expect(documents.after_offset_reset).to.deep.equal(documents.first_pass);
+    expect(documents.fresh_group).to.deep.equal(documents.first_pass);
+    expect(result.figures.dead_lettered).to.be.greaterThan(0);
+  });
+});
