@@ -6,6 +6,9 @@ export interface ProducerTask {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly count: number;
+  /** Orders sent first to `warmupTopic`, unmeasured, so that the thread's JIT is warm when measuring starts. */
+  readonly warmup: number;
+  readonly warmupTopic: string;
   readonly seed: number;
   readonly batchSize: number;
   readonly acks: -1 | 0 | 1;

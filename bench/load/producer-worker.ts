@@ -28,6 +28,11 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
 
+  for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
+    const messages = Array.from({ length: Math.min(task.batchSize, task.warmup - warmed) }, () => toMessage(generator.next(), benchHeaders(clock.nowMicros(), 'warmup')));
+    await producer.send({ topic: task.warmupTopic, acks: task.acks, compression: task.compression, messages });
+  }
+
   const startedMicros = clock.nowMicros();
   for (let built = 0; built < task.count; ) {
     const size = Math.min(task.batchSize, task.count - built);

@@ -17,8 +17,10 @@ import type { ScenarioOutcome } from './scenario.js';
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
- * Throughput: `count` orders from worker-thread producers (the count split between them), then the
- * pipeline drain: how long until the inventory and the analytics have processed every order.
+ * Throughput, in two phases that each measure one thing. Produce: `count` orders from worker-thread
+ * producers (the count split between them) while the stages are paused, so that producers and
+ * consumers do not share the CPU. Drain: the stages resume, and the time until the inventory and the
+ * analytics have processed the whole backlog gives each stage's throughput.
  */
 export async function runThroughput(context: BenchContext, params: ThroughputParams): Promise<ScenarioOutcome> {
   const { kafka, progress } = context;
@@ -31,8 +33,10 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     trouble: { seed: params.seed, failureRate: 0, transientErrorRate: 0 },
     retry: { maxRetries: 3, backoffMs: 10 },
     throttleMs: 0,
+    fetchWaitMs: 50,
   });
-  const analytics = new AnalyticsService(kafka, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0 });
+  // A short idle fetch: resumed after the produce phase, the stages start again within 50 ms.
+  const analytics = new AnalyticsService(kafka, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0, fetchWaitMs: 50 });
   await inventory.start();
   context.onCleanup(() => inventory.stop());
   await analytics.start();
@@ -53,12 +57,22 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   }
   const warmupMs = Math.round(performance.now() - warmupStarted);
 
+  const warmupTopic = `${topics.orders}-producer-warmup`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: warmupTopic, numPartitions: params.partitions }], waitForLeaders: true });
+  context.onCleanup(async () => {
+    await admin.deleteTopics({ topics: [warmupTopic] });
+    await admin.disconnect();
+  });
   const shares = splitEvenly(params.count, params.workers);
   const tasks: ProducerTask[] = shares.map((count, workerIndex) => ({
     workerIndex,
     brokers: context.target.brokers,
     topic: topics.orders,
     count,
+    warmup: params.warmup,
+    warmupTopic,
     seed: params.seed + workerIndex,
     batchSize: params.batchSize,
     acks: ACKS[params.acks],
@@ -73,37 +87,35 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   context.onCleanup(() => pool.destroy());
 
   const total = params.warmup + params.count;
+  progress.phase(`producing ${params.count} orders from ${params.workers} workers, stages paused`);
+  inventory.pause();
+  analytics.pause();
+  const workerResults = await withDeadline('producing', limit, Promise.all(tasks.map((task) => pool.run(task))));
+
   const series: (number | string)[][] = [];
   let inventoryDoneMs: number | undefined;
   let analyticsDoneMs: number | undefined;
   let last = { t: 0, inventory: 0, results: 0 };
-  progress.phase(`producing ${params.count} orders from ${params.workers} workers`);
-  const started = performance.now();
+  progress.phase('draining the backlog through the pipeline');
+  const drainStarted = performance.now();
   const sample = (): void => {
-    const t = performance.now() - started;
+    const t = performance.now() - drainStarted;
     const processed = Math.max(0, inventory.stats.processed - params.warmup);
     const resultCount = Math.max(0, results() - params.warmup);
     const dt = (t - last.t) / 1000;
-    series.push([Math.round(t), processed, resultCount, dt > 0 ? Math.round((processed - last.inventory) / dt) : 0, dt > 0 ? Math.round((resultCount - last.results) / dt) : 0]);
+    if (dt > 0) series.push([Math.round(t), processed, resultCount, Math.round((processed - last.inventory) / dt), Math.round((resultCount - last.results) / dt)]);
     last = { t, inventory: processed, results: resultCount };
     if (inventoryDoneMs === undefined && inventory.stats.processed >= total) inventoryDoneMs = t;
     if (analyticsDoneMs === undefined && results() >= total) analyticsDoneMs = t;
     progress.update(`inventory ${processed}/${params.count}, analytics ${resultCount}/${params.count}`);
   };
-  const sampler = setInterval(sample, params.sampleMs);
-  context.onCleanup(() => {
-    clearInterval(sampler);
-    return Promise.resolve();
-  });
-
-  const workerResults = await withDeadline('producing', limit, Promise.all(tasks.map((task) => pool.run(task))));
-  const producedMs = performance.now() - started;
-  progress.phase('draining the pipeline');
+  inventory.resume();
+  analytics.resume();
   await until('pipeline drain', limit, () => {
-    sample();
+    if (performance.now() - drainStarted - last.t >= params.sampleMs) sample();
+    else if (inventory.stats.processed >= total && results() >= total) sample();
     return analyticsDoneMs !== undefined && inventoryDoneMs !== undefined ? true : undefined;
-  }, 10);
-  clearInterval(sampler);
+  }, 5);
   progress.done();
 
   const figures = analytics.figures();
@@ -112,12 +124,13 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   const bytes = workerResults.reduce((sum, r) => sum + r.bytes, 0);
   const span = (Math.max(...workerResults.map((r) => r.endedMicros)) - Math.min(...workerResults.map((r) => r.startedMicros))) / 1e6;
   const produceToAck = mergeHistograms(workerResults.map((r) => decodeHistogram(r.histogram)));
-  const drainS = (analyticsDoneMs ?? producedMs) / 1000;
+  const drainS = (analyticsDoneMs ?? 0) / 1000;
   const perWorker: Record<string, FigureValue> = {};
   for (const r of workerResults) perWorker[`worker_${r.workerIndex}_events_per_s`] = round(r.sent / ((r.endedMicros - r.startedMicros) / 1e6), 0);
 
   return {
-    warmup: { messages: params.warmup, duration_ms: warmupMs, excluded_from_figures: true },
+    // The pipeline's warm-up, and each producer thread's (to a topic of its own, not consumed).
+    warmup: { messages: params.warmup * (1 + params.workers), duration_ms: warmupMs, excluded_from_figures: true },
     figures: {
       orders_sent: sent,
       orders_failed: failed,
@@ -126,12 +139,10 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
       mean_message_bytes: round(bytes / Math.max(1, sent + failed), 0),
       ...perWorker,
       produce_s: round(span, 3),
-      inventory_done_s: round((inventoryDoneMs ?? 0) / 1000, 3),
-      analytics_done_s: round(drainS, 3),
-      inventory_orders_per_s: round(params.count / ((inventoryDoneMs ?? producedMs) / 1000), 0),
-      analytics_orders_per_s: round(params.count / drainS, 0),
+      inventory_drained_s: round((inventoryDoneMs ?? 0) / 1000, 3),
+      analytics_drained_s: round(drainS, 3),
+      inventory_orders_per_s: round(params.count / ((inventoryDoneMs ?? 0) / 1000), 0),
       pipeline_drain_orders_per_s: round(params.count / drainS, 0),
-      drain_after_produce_s: round(drainS - producedMs / 1000, 3),
       analytics_total_orders: figures.total_orders,
     },
     histograms: [{ name: 'produce_to_ack', description: `batch of ${params.batchSize} made to broker acknowledgement (acks=${params.acks}), per message, merged from ${params.workers} workers`, summary: summarizeMs(produceToAck), encoded: encodeHistogram(produceToAck) }],

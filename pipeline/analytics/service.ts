@@ -4,6 +4,8 @@ import { ensureTopics } from '../kafka-client.js';
 import { OrderAnalytics, type Figures } from './figures.js';
 
 export interface AnalyticsServiceOptions {
+  /** Longest wait of an idle fetch (500 ms). */
+  readonly fetchWaitMs?: number;
   /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
   readonly sessionTimeoutMs?: number;
   readonly topics: PipelineTopics;
@@ -27,8 +29,8 @@ export class AnalyticsService {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
-      maxWaitTimeInMs: 500,
+      // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
+      maxWaitTimeInMs: options.fetchWaitMs ?? 500,
       // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     });
@@ -55,9 +57,9 @@ export class AnalyticsService {
     } finally {
       await admin.disconnect();
     }
-    for (const topic of [topics.orders, topics.inventory, topics.deadLetter]) this.consumedByTopic[topic] = 0;
+    for (const topic of this.subscribedTopics()) this.consumedByTopic[topic] = 0;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topics.orders, topics.inventory, topics.deadLetter], fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });
     await this.consumer.run({
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -81,6 +83,20 @@ export class AnalyticsService {
         await payload.heartbeat();
       },
     });
+  }
+
+  /** Stops fetching (the batch in hand finishes); resume() goes on from there. */
+  pause(): void {
+    this.consumer.pause(this.subscribedTopics().map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.subscribedTopics().map((topic) => ({ topic })));
+  }
+
+  private subscribedTopics(): string[] {
+    const { topics } = this.options;
+    return [topics.orders, topics.inventory, topics.deadLetter];
   }
 
   /** Commits what was consumed and disconnects. */

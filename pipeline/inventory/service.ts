@@ -8,6 +8,8 @@ import type { TroubleSettings } from './simulation.js';
 import { StockLedger } from './stock.js';
 
 export interface InventoryServiceOptions {
+  /** Longest wait of an idle fetch (500 ms). */
+  readonly fetchWaitMs?: number;
   /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
   readonly sessionTimeoutMs?: number;
   readonly topics: PipelineTopics;
@@ -48,8 +50,8 @@ export class InventoryService {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // A fetch returns as soon as data is there; the wait only bounds how long stop() waits for an idle fetch.
-      maxWaitTimeInMs: 500,
+      // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
+      maxWaitTimeInMs: options.fetchWaitMs ?? 500,
       // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     });
@@ -118,6 +120,15 @@ export class InventoryService {
         await payload.commitOffsetsIfNecessary();
       },
     });
+  }
+
+  /** Stops fetching new orders (the batch in hand finishes); resume() goes on from there. */
+  pause(): void {
+    this.consumer.pause([{ topic: this.options.topics.orders }]);
+  }
+
+  resume(): void {
+    this.consumer.resume([{ topic: this.options.topics.orders }]);
   }
 
   /** Finishes the batch in hand, commits what was processed, and disconnects. */
