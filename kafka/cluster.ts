@@ -27,8 +27,10 @@ export interface ClusterInfo {
 /**
  * Asks the cluster for its metadata, giving up after timeoutMs with a one-line
  * BROKER_UNREACHABLE error, so an unreachable broker is reported in seconds, not after a hang.
+ * With `groups`, also asks the group coordinator about a group: on a new broker that is what makes
+ * it create and load its offsets topic, so consumer groups can join at once afterwards.
  */
-export async function describeCluster(brokers: readonly string[], timeoutMs: number): Promise<ClusterInfo> {
+export async function describeCluster(brokers: readonly string[], timeoutMs: number, options: { groups?: boolean } = {}): Promise<ClusterInfo> {
   const kafka = new Kafka({
     clientId: 'kafka-bench-probe',
     brokers: [...brokers],
@@ -48,7 +50,9 @@ export async function describeCluster(brokers: readonly string[], timeoutMs: num
     return await Promise.race([
       (async () => {
         await admin.connect();
-        return await admin.describeCluster();
+        const info = await admin.describeCluster();
+        if (options.groups) await admin.describeGroups(['kafka-bench-readiness-probe']);
+        return info;
       })(),
       timeout,
     ]);

@@ -198,7 +198,8 @@ async function waitUntilAnswering(
   while (Date.now() < deadline) {
     if (exited()) return 'exited';
     try {
-      await describeCluster([broker], Math.max(500, Math.min(2_000, deadline - Date.now())));
+      // Ready means ready for consumer groups too, not just metadata: see describeCluster.
+      await describeCluster([broker], Math.max(500, Math.min(2_000, deadline - Date.now())), { groups: true });
       return 'answering';
     } catch {
       if (exited()) return 'exited';
