@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import type { PipelineTopics } from '../pipeline/contracts/topics.js';
+import { InventoryService } from '../pipeline/inventory/service.js';
 import { createKafka } from '../pipeline/kafka-client.js';
 import type { Clock } from './measure/clock.js';
 import type { Progress } from './progress.js';
@@ -63,4 +64,30 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     for (const step of steps.reverse()) await step().catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+export interface BenchInventorySettings {
+  readonly seed: number;
+  readonly throttleMs?: number;
+  readonly fetchWaitMs?: number;
+}
+
+/**
+ * The inventory stage as the throughput and latency scenarios run it: stock that never runs out
+ * and no simulated trouble, so that they measure the pipeline, not the business rules. Started,
+ * and stopped at cleanup.
+ */
+export async function startBenchInventory(context: BenchContext, topics: PipelineTopics, settings: BenchInventorySettings): Promise<InventoryService> {
+  const inventory = new InventoryService(context.kafka, {
+    topics,
+    groupId: `${context.runId}-inventory`,
+    initialStock: 1_000_000_000,
+    trouble: { seed: settings.seed, failureRate: 0, transientErrorRate: 0 },
+    retry: { maxRetries: 3, backoffMs: 10 },
+    throttleMs: settings.throttleMs ?? 0,
+    ...(settings.fetchWaitMs !== undefined ? { fetchWaitMs: settings.fetchWaitMs } : {}),
+  });
+  await inventory.start();
+  context.onCleanup(() => inventory.stop());
+  return inventory;
 }

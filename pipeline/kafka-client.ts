@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type LogEntry, type logCreator } from 'kafkajs';
+import { DEAD_LETTER_PARTITIONS, type PipelineTopics } from './contracts/topics.js';
 
 const LEVELS: Record<string, logLevel> = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
 
@@ -52,4 +53,38 @@ export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[]): 
     if (!missing.every((spec) => now.has(spec.topic))) throw error;
   }
   return missing.map((spec) => spec.topic);
+}
+
+/** Creates the pipeline topics a stage needs when they are missing (DESIGN: a stage creates what it needs). */
+export async function ensurePipelineTopics(kafka: Kafka, topics: PipelineTopics, needed: readonly ('orders' | 'inventory' | 'deadLetter')[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await ensureTopics(
+      admin,
+      needed.map((which) => ({ topic: topics[which], numPartitions: which === 'deadLetter' ? DEAD_LETTER_PARTITIONS : topics.partitions })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface StageConsumerOptions {
+  readonly groupId: string;
+  /** A member not heard from for this long is dropped from the group, and its partitions reassigned (10 s). */
+  readonly sessionTimeoutMs?: number;
+  /** Longest wait of an idle fetch (500 ms). */
+  readonly fetchWaitMs?: number;
+}
+
+/** The consumer of a pipeline stage. */
+export function createStageConsumer(kafka: Kafka, options: StageConsumerOptions): Consumer {
+  return kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
+    maxWaitTimeInMs: options.fetchWaitMs ?? 500,
+    // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+  });
 }

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLatencyHistogram, encodeHistogram, recordMicros, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
-import { InventoryService } from '../../pipeline/inventory/service.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
-import type { BenchContext } from '../harness.js';
+import { startBenchInventory, type BenchContext } from '../harness.js';
 import { until, withDeadline } from '../measure/deadline.js';
 import { benchHeaders } from '../measure/headers.js';
 import { RateSchedule } from '../measure/rate-schedule.js';
@@ -24,16 +23,7 @@ export async function runBaseline(context: BenchContext, params: BaselineParams)
   const { kafka, clock, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
-  const inventory = new InventoryService(kafka, {
-    topics,
-    groupId: `${context.runId}-inventory`,
-    initialStock: 1_000_000_000,
-    trouble: { seed: params.seed, failureRate: 0, transientErrorRate: 0 },
-    retry: { maxRetries: 3, backoffMs: 10 },
-    throttleMs: 0,
-  });
-  await inventory.start();
-  context.onCleanup(() => inventory.stop());
+  await startBenchInventory(context, topics, { seed: params.seed });
   const results = new ResultLatencyRecorder(kafka, topics.inventory, `${context.runId}-results`, clock);
   await results.start();
   context.onCleanup(() => results.stop());

@@ -1,8 +1,7 @@
-import { InventoryService } from '../../pipeline/inventory/service.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
-import type { BenchContext } from '../harness.js';
+import { startBenchInventory, type BenchContext } from '../harness.js';
 import { sampleLag } from '../measure/consumer-lag.js';
 import { until, withDeadline } from '../measure/deadline.js';
 import type { LagParams } from './params.js';
@@ -19,17 +18,7 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   const limit = params.timeoutS * 1000;
   const count = Math.round(params.rate * params.durationS);
   const topics = await context.freshTopics(params.partitions);
-  const groupId = `${context.runId}-inventory`;
-  const inventory = new InventoryService(kafka, {
-    topics,
-    groupId,
-    initialStock: 1_000_000_000,
-    trouble: { seed: params.seed, failureRate: 0, transientErrorRate: 0 },
-    retry: { maxRetries: 3, backoffMs: 10 },
-    throttleMs: params.throttleMs,
-  });
-  await inventory.start();
-  context.onCleanup(() => inventory.stop());
+  const inventory = await startBenchInventory(context, topics, { seed: params.seed, throttleMs: params.throttleMs });
   const admin = kafka.admin();
   await admin.connect();
   context.onCleanup(() => admin.disconnect());
@@ -43,7 +32,7 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   let sampling = Promise.resolve();
   const sample = async (): Promise<void> => {
     const t = Math.round(performance.now() - started);
-    const partitions = await sampleLag(admin, groupId, topics.orders);
+    const partitions = await sampleLag(admin, inventory.groupId, topics.orders);
     const total = partitions.reduce((sum, p) => sum + p.lag, 0);
     const phase = producing ? 'producing' : 'draining';
     for (const p of partitions) rows.push([t, phase, String(p.partition), p.endOffset, p.committedOffset, p.lag]);

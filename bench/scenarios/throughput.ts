@@ -2,10 +2,9 @@ import { CompressionTypes } from 'kafkajs';
 import { Piscina } from 'piscina';
 import { AnalyticsService } from '../../pipeline/analytics/service.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarizeMs } from '../../pipeline/histogram.js';
-import { InventoryService } from '../../pipeline/inventory/service.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
-import type { BenchContext } from '../harness.js';
+import { startBenchInventory, type BenchContext } from '../harness.js';
 import { until, withDeadline } from '../measure/deadline.js';
 import { benchHeaders } from '../measure/headers.js';
 import { splitEvenly } from '../measure/rate-schedule.js';
@@ -26,19 +25,9 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   const { kafka, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
-  const inventory = new InventoryService(kafka, {
-    topics,
-    groupId: `${context.runId}-inventory`,
-    initialStock: 1_000_000_000,
-    trouble: { seed: params.seed, failureRate: 0, transientErrorRate: 0 },
-    retry: { maxRetries: 3, backoffMs: 10 },
-    throttleMs: 0,
-    fetchWaitMs: 50,
-  });
   // A short idle fetch: resumed after the produce phase, the stages start again within 50 ms.
+  const inventory = await startBenchInventory(context, topics, { seed: params.seed, fetchWaitMs: 50 });
   const analytics = new AnalyticsService(kafka, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0, fetchWaitMs: 50 });
-  await inventory.start();
-  context.onCleanup(() => inventory.stop());
   await analytics.start();
   context.onCleanup(() => analytics.stop());
   const results = (): number => analytics.consumed()[topics.inventory] ?? 0;

@@ -1,15 +1,10 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { DEAD_LETTER_PARTITIONS, type PipelineTopics } from '../contracts/topics.js';
-import { ensureTopics } from '../kafka-client.js';
+import type { PipelineTopics } from '../contracts/topics.js';
+import { createStageConsumer, ensurePipelineTopics, type StageConsumerOptions } from '../kafka-client.js';
 import { OrderAnalytics, type Figures } from './figures.js';
 
-export interface AnalyticsServiceOptions {
-  /** Longest wait of an idle fetch (500 ms). */
-  readonly fetchWaitMs?: number;
-  /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
-  readonly sessionTimeoutMs?: number;
+export interface AnalyticsServiceOptions extends StageConsumerOptions {
   readonly topics: PipelineTopics;
-  readonly groupId: string;
   /** Called with fresh figures every this many messages (0: never). */
   readonly reportEveryMessages: number;
   readonly onReport?: (figures: Figures) => void;
@@ -26,14 +21,7 @@ export class AnalyticsService {
     private readonly kafka: Kafka,
     private readonly options: AnalyticsServiceOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
-      maxWaitTimeInMs: options.fetchWaitMs ?? 500,
-      // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-    });
+    this.consumer = createStageConsumer(kafka, options);
   }
 
   figures(): Figures {
@@ -46,17 +34,7 @@ export class AnalyticsService {
 
   async start(): Promise<void> {
     const { topics } = this.options;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [
-        { topic: topics.orders, numPartitions: topics.partitions },
-        { topic: topics.inventory, numPartitions: topics.partitions },
-        { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    await ensurePipelineTopics(this.kafka, topics, ['orders', 'inventory', 'deadLetter']);
     for (const topic of this.subscribedTopics()) this.consumedByTopic[topic] = 0;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /** npm run pipeline:api -- [--port P] : the order service, POST /order. */
-import { DEAD_LETTER_PARTITIONS } from '../contracts/topics.js';
 import { checkNumber, commandLine, exitWithError, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka, ensureTopics } from '../kafka-client.js';
+import { createKafka, ensurePipelineTopics } from '../kafka-client.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
 
@@ -19,13 +18,7 @@ try {
   const topics = topicsFrom(args);
   // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
   const kafka = createKafka({ brokers, clientId: 'order-api', logLevel: process.env.KAFKAJS_LOG_LEVEL, retries: 2 });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic: topics.orders, numPartitions: topics.partitions },
-    { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
-  ]);
-  await admin.disconnect();
+  await ensurePipelineTopics(kafka, topics, ['orders']);
   const sink = new KafkaOrderSink(kafka, topics.orders);
   const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
   await app.listen({ port: args.port, host: args.host });

@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { serializeInventoryResult } from '../contracts/events.js';
-import { DEAD_LETTER_PARTITIONS, DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
-import { ensureTopics } from '../kafka-client.js';
+import { DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
+import { createStageConsumer, ensurePipelineTopics, type StageConsumerOptions } from '../kafka-client.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
 import { StockLedger } from './stock.js';
 
-export interface InventoryServiceOptions {
-  /** Longest wait of an idle fetch (500 ms). */
-  readonly fetchWaitMs?: number;
-  /** A member not heard from for this long is dropped from the group, and its partitions reassigned. */
-  readonly sessionTimeoutMs?: number;
+export interface InventoryServiceOptions extends StageConsumerOptions {
   readonly topics: PipelineTopics;
-  readonly groupId: string;
   readonly initialStock: number;
   readonly trouble: TroubleSettings;
   readonly retry: RetryPolicy;
@@ -47,14 +42,7 @@ export class InventoryService {
     private readonly kafka: Kafka,
     private readonly options: InventoryServiceOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
-      maxWaitTimeInMs: options.fetchWaitMs ?? 500,
-      // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-    });
+    this.consumer = createStageConsumer(kafka, options);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
     this.flushEvery = options.flushEvery ?? 500;
@@ -62,17 +50,7 @@ export class InventoryService {
 
   async start(): Promise<void> {
     const { topics } = this.options;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [
-        { topic: topics.orders, numPartitions: topics.partitions },
-        { topic: topics.inventory, numPartitions: topics.partitions },
-        { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    await ensurePipelineTopics(this.kafka, topics, ['orders', 'inventory', 'deadLetter']);
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: topics.orders, fromBeginning: true });
@@ -120,6 +98,10 @@ export class InventoryService {
         await payload.commitOffsetsIfNecessary();
       },
     });
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
   }
 
   /** Stops fetching new orders (the batch in hand finishes); resume() goes on from there. */

@@ -2,8 +2,7 @@
 /** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
 import { randomInt } from 'node:crypto';
 import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka, ensureTopics } from '../kafka-client.js';
-import { DEAD_LETTER_PARTITIONS } from '../contracts/topics.js';
+import { createKafka, ensurePipelineTopics } from '../kafka-client.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
 import { produceOrders, type Pacing } from './produce-orders.js';
@@ -37,13 +36,7 @@ const topics = topicsFrom(args);
 try {
   const brokers = await stageBrokers(args.brokers, 'pipeline:producer');
   const kafka = createKafka({ brokers, clientId: 'order-producer', logLevel: process.env.KAFKAJS_LOG_LEVEL });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic: topics.orders, numPartitions: topics.partitions },
-    { topic: topics.deadLetter, numPartitions: DEAD_LETTER_PARTITIONS },
-  ]);
-  await admin.disconnect();
+  await ensurePipelineTopics(kafka, topics, ['orders']);
 
   const publisher = new OrderPublisher(kafka, topics.orders);
   await publisher.connect();
