@@ -13,6 +13,9 @@ export function renderSummary(run: RunResult): string {
     `  ran ${run.started_at} → ${run.ended_at}`,
     `  on ${env.kafka.version} at ${env.kafka.brokers.join(',')}; ${env.client.name} ${env.client.version}; Node ${env.node}; ${env.os}`,
     `  machine: ${env.cpu.model}, ${env.cpu.cores} cores, ${env.memory_gib} GiB; commit ${env.commit}`,
+    ...(env.kafka.origin === 'local-started'
+      ? ['  note: this run started the broker, whose JVM was still warming up; for steady-state figures start it first (npm run kafka:up)']
+      : []),
     `  parameters: ${Object.entries(run.parameters)
       .map(([k, v]) => `${k}=${show(v)}`)
       .join(' ')}`,

@@ -38,6 +38,13 @@ describe('bench/report', () => {
     expect(text).to.include('warm-up: 100 messages in 250 ms, excluded from the figures');
     expect(text).to.match(/orders_sent\s+1000/);
     expect(text).to.include('[ok] every order sent: 1000 of 1000');
+    expect(text).to.include('this run started the broker, whose JVM was still warming up');
+  });
+
+  it('says nothing of warming up when the broker was already running', () => {
+    const run = sampleRun();
+    const text = renderSummary({ ...run, environment: { ...run.environment, kafka: { ...run.environment.kafka, origin: 'local-running' } } });
+    expect(text).to.not.include('warming up');
   });
 
   it('renders CSV that a CSV parser reads back, quoting included', () => {
