@@ -15,7 +15,8 @@ import { runBaseline } from './scenarios/baseline.js';
 import { runLag } from './scenarios/lag.js';
 import { DEFAULTS, type Acks, type BaselineParams, type Compression, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
 import { runReplay } from './scenarios/replay.js';
-import { runThroughput } from './scenarios/throughput.js';
+import { runThroughput, type JavaTools } from './scenarios/throughput.js';
+import { checkJava, resolveClasspath } from '../kafka/toolchain.js';
 
 const d = DEFAULTS;
 
@@ -32,7 +33,7 @@ function common<T>(argv: Argv<T>) {
 /** Which flags each scenario takes, beyond the common ones. */
 const SCENARIO_FLAGS = {
   baseline: ['count', 'warmup', 'rate'],
-  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms'],
+  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms', 'reference'],
   lag: ['rate', 'duration', 'throttle-ms', 'sample-ms'],
   replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
   all: [],
@@ -53,6 +54,7 @@ const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a be
   .option('compression', { type: 'string', choices: ['none', 'gzip'], describe: `producer compression [${d['10k'].compression}]` })
   .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
   .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
+  .option('reference', { type: 'boolean', describe: "10k: also run Kafka's own Java ProducerPerformance on the same broker, same count, size and acks (needs Java; Maven on first use)" })
   .option('sample-ms', { type: 'number', describe: `time-series sampling period [10k ${d['10k'].sampleMs}, lag ${d.lag.sampleMs}]` })
   .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
   .option('transient-error-rate', { type: 'number', describe: `simulated transient errors, 0..1 [${d.replay.transientErrorRate}]` })
@@ -110,6 +112,7 @@ function throughputParams(): ThroughputParams {
     seed: args.seed ?? t.seed,
     sampleMs: args['sample-ms'] ?? t.sampleMs,
     timeoutS: args.timeout ?? t.timeoutS,
+    reference: args.reference ?? t.reference,
   };
 }
 
@@ -139,6 +142,14 @@ function replayParams(): ReplayParams {
   };
 }
 
+/** Java and the provisioned Kafka classpath, for the reference run. */
+async function javaTools(): Promise<JavaTools> {
+  const local = localBrokerOptions(process.env);
+  await checkJava(local.javaCommand);
+  const { classpath } = await resolveClasspath({ kafkaVersion: local.kafkaVersion, pomFile: local.pomFile, cacheFile: local.classpathCacheFile, mavenCommand: local.mavenCommand });
+  return { javaCommand: local.javaCommand, classpath };
+}
+
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
   return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
@@ -151,7 +162,11 @@ try {
   const options: RunOptions = { target: kafka, progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports') };
   const runs: { result: RunResult; dir: string }[] = [];
   if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
-  if (scenario === '10k') runs.push(await runScenario('10k', throughputParams(), runThroughput, options));
+  if (scenario === '10k') {
+    const params = throughputParams();
+    const java = params.reference ? await javaTools() : undefined;
+    runs.push(await runScenario('10k', params, (context, p) => runThroughput(context, p, java), options));
+  }
   if (scenario === 'lag') runs.push(await runScenario('lag', lagParams(), runLag, options));
   if (scenario === 'replay') runs.push(await runScenario('replay', replayParams(), runReplay, options));
   if (scenario === 'all') {

@@ -29,6 +29,8 @@ export interface ThroughputParams {
   readonly seed: number;
   readonly sampleMs: number;
   readonly timeoutS: number;
+  /** Also run Kafka's own Java ProducerPerformance on the same broker, as a reference. */
+  readonly reference: boolean;
 }
 
 export interface LagParams {
@@ -55,7 +57,7 @@ export interface ReplayParams {
 
 export const DEFAULTS = {
   baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120 } satisfies BaselineParams,
-  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300 } satisfies ThroughputParams,
+  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
 } as const;

@@ -9,6 +9,7 @@ import { until, withDeadline } from '../measure/deadline.js';
 import { benchHeaders } from '../measure/headers.js';
 import { splitEvenly } from '../measure/rate-schedule.js';
 import type { ProducerTask, ProducerTaskResult } from '../load/producer-task.js';
+import { runProducerPerformance, type ProducerPerformanceResult } from '../reference/producer-performance.js';
 import type { FigureValue } from '../report/run-result.js';
 import { ACKS, type ThroughputParams } from './params.js';
 import type { ScenarioOutcome } from './scenario.js';
@@ -21,7 +22,14 @@ const round = (value: number, digits = 1): number => Math.round(value * 10 ** di
  * consumers do not share the CPU. Drain: the stages resume, and the time until the inventory and the
  * analytics have processed the whole backlog gives each stage's throughput.
  */
-export async function runThroughput(context: BenchContext, params: ThroughputParams): Promise<ScenarioOutcome> {
+/** What running Kafka's Java tools takes; given when the reference is asked for. */
+export interface JavaTools {
+  readonly javaCommand: string;
+  readonly classpath: string;
+}
+
+export async function runThroughput(context: BenchContext, params: ThroughputParams, java?: JavaTools): Promise<ScenarioOutcome> {
+  if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
   const { kafka, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
@@ -108,6 +116,21 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   progress.done();
 
   const figures = analytics.figures();
+  const meanBytes = Math.round(workerResults.reduce((sum, r) => sum + r.bytes, 0) / Math.max(1, params.count));
+  let reference: ProducerPerformanceResult | undefined;
+  if (params.reference && java) {
+    progress.phase('reference: Kafka\'s ProducerPerformance on the same broker');
+    const referenceTopic = `${topics.orders}-reference`;
+    await admin.createTopics({ topics: [{ topic: referenceTopic, numPartitions: params.partitions }], waitForLeaders: true });
+    context.onCleanup(() => admin.deleteTopics({ topics: [referenceTopic] }));
+    reference = await withDeadline(
+      'reference run',
+      limit,
+      // The JVM needs many records to reach steady state: at least 200,000, a quarter of them warm-up.
+      runProducerPerformance({ ...java, brokers: context.target.brokers, topic: referenceTopic, records: Math.max(params.count, 200_000), warmupRecords: Math.max(params.count, 200_000) / 4, recordSize: meanBytes, acks: params.acks === 'all' ? 'all' : params.acks === 'leader' ? '1' : '0' }),
+    );
+    progress.done();
+  }
   const sent = workerResults.reduce((sum, r) => sum + r.sent, 0);
   const failed = workerResults.reduce((sum, r) => sum + r.failed, 0);
   const bytes = workerResults.reduce((sum, r) => sum + r.bytes, 0);
@@ -133,6 +156,16 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
       inventory_orders_per_s: round(params.count / ((inventoryDoneMs ?? 0) / 1000), 0),
       pipeline_drain_orders_per_s: round(params.count / drainS, 0),
       analytics_total_orders: figures.total_orders,
+      ...(reference
+        ? {
+            reference_java_steady_records: reference.records,
+            reference_java_events_per_s: round(reference.recordsPerS, 0),
+            reference_java_mb_per_s: reference.mbPerS,
+            reference_java_p50_ms: reference.p50Ms,
+            reference_java_p99_ms: reference.p99Ms,
+            kafkajs_share_of_java: round(sent / span / reference.recordsPerS, 3),
+          }
+        : {}),
     },
     histograms: [{ name: 'produce_to_ack', description: `batch of ${params.batchSize} made to broker acknowledgement (acks=${params.acks}), per message, merged from ${params.workers} workers`, summary: summarizeMs(produceToAck), encoded: encodeHistogram(produceToAck) }],
     series: [{ name: 'throughput', columns: ['t_ms', 'inventory_processed', 'analytics_results', 'inventory_per_s', 'analytics_per_s'], rows: series }],

@@ -3,12 +3,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { KafkaTarget } from '../../../kafka/embedded.js';
+import { localBrokerOptions } from '../../../kafka/local-broker.js';
+import { resolveClasspath } from '../../../kafka/toolchain.js';
 import { createProgress } from '../../../bench/progress.js';
 import type { RunResult } from '../../../bench/report/run-result.js';
 import { runScenario, type RunOptions } from '../../../bench/runner.js';
 import { runBaseline } from '../../../bench/scenarios/baseline.js';
 import { runLag } from '../../../bench/scenarios/lag.js';
 import { runReplay } from '../../../bench/scenarios/replay.js';
+import type { ThroughputParams } from '../../../bench/scenarios/params.js';
 import { runThroughput } from '../../../bench/scenarios/throughput.js';
 import { testBrokers } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
@@ -53,7 +56,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   it('10k: worker producers split the count, nothing is lost in the drain', async () => {
     const { result, dir } = await runScenario(
       '10k',
-      { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60 },
+      { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60, reference: false },
       runThroughput,
       options('10k'),
     );
@@ -65,6 +68,25 @@ describe('bench scenarios at a small size (real broker)', function () {
     expect(series.length).to.be.greaterThan(0);
     expect(Number(series.at(-1)?.analytics_results)).to.equal(600);
     expect(files(dir)).to.include.members(['throughput.csv', 'produce_to_ack.hgrm']);
+  });
+
+  it("10k --reference: Kafka's own ProducerPerformance on the same broker, in the same report", async function () {
+    // The reference needs Java and the provisioned jars; a user who set KAFKA_BROKERS may have neither.
+    if (process.env.KAFKA_BROKERS) this.skip();
+    const local = localBrokerOptions(process.env);
+    const { classpath } = await resolveClasspath({ kafkaVersion: local.kafkaVersion, pomFile: local.pomFile, cacheFile: local.classpathCacheFile, mavenCommand: local.mavenCommand });
+    const params: ThroughputParams = { count: 300, warmup: 10, workers: 1, batchSize: 100, acks: 'leader', compression: 'none', partitions: 1, seed: 1, sampleMs: 50, timeoutS: 90, reference: true };
+    const { result } = await runScenario(
+      '10k',
+      params,
+      (context, params) => runThroughput(context, params, { javaCommand: local.javaCommand, classpath }),
+      options('10k-reference'),
+    );
+    expect(result.passed).to.equal(true);
+    expect(result.figures.reference_java_steady_records).to.equal(150_000);
+    expect(result.figures.reference_java_events_per_s).to.be.greaterThan(0);
+    const share = Number(result.figures.produce_events_per_s) / Number(result.figures.reference_java_events_per_s);
+    expect(result.figures.kafkajs_share_of_java).to.be.closeTo(share, 0.01);
   });
 
   it('lag: rises while the producer outruns the throttled consumer, then comes back to zero', async () => {
