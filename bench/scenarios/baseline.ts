@@ -5,7 +5,7 @@ import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { startBenchInventory, type BenchContext } from '../harness.js';
 import { until, withDeadline } from '../measure/deadline.js';
 import { benchHeaders } from '../measure/headers.js';
-import { RateSchedule } from '../measure/rate-schedule.js';
+import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
 import { ResultLatencyRecorder } from '../measure/result-latency.js';
 import type { HistogramRecord } from '../report/run-result.js';
 import type { BaselineParams } from './params.js';

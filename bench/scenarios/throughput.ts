@@ -7,7 +7,7 @@ import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { startBenchInventory, type BenchContext } from '../harness.js';
 import { until, withDeadline } from '../measure/deadline.js';
 import { benchHeaders } from '../measure/headers.js';
-import { splitEvenly } from '../measure/rate-schedule.js';
+import { splitEvenly } from '../load/split-load.js';
 import type { ProducerTask, ProducerTaskResult } from '../load/producer-task.js';
 import { runProducerPerformance, type ProducerPerformanceResult } from '../reference/producer-performance.js';
 import type { FigureValue } from '../report/run-result.js';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderPlaced } from '../contracts/events.js';
 import type { OrderPublisher } from './order-producer.js';
+import { RateSchedule } from './rate-schedule.js';
 
 /** Where orders come from: an OrderGenerator, or anything that makes OrderPlaced events. */
 export interface OrderSource {
@@ -47,6 +48,7 @@ export async function produceOrders(generator: OrderSource, publisher: OrderPubl
   };
 
   const { pacing } = options;
+  let schedule: RateSchedule | undefined;
   for (let index = 0; index < options.count && !options.signal?.aborted; ) {
     if (pacing.kind === 'batch') {
       const size = Math.min(pacing.batchSize, options.count - index);
@@ -56,13 +58,14 @@ export async function produceOrders(generator: OrderSource, publisher: OrderPubl
     }
     if (pacing.kind === 'rate') {
       // Everything due by now goes in one send, so a slow ack does not lower the rate.
-      const due = Math.min(options.count, Math.floor(((performance.now() - started) / 1000) * pacing.perSecond) + 1);
+      schedule ??= new RateSchedule(pacing.perSecond, started * 1000);
+      const due = Math.min(options.count, schedule.dueBy(performance.now() * 1000));
       if (due > index) {
         const orders = Array.from({ length: due - index }, () => generator.next());
         index = due;
         await send(orders);
       } else {
-        await sleep(Math.max(0, ((index / pacing.perSecond) * 1000) - (performance.now() - started)));
+        await sleep(Math.max(0, (schedule.intendedMicros(index) - performance.now() * 1000) / 1000));
       }
       continue;
     }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { RateSchedule, splitEvenly } from '../../../bench/measure/rate-schedule.js';
+import { splitEvenly } from '../../../bench/load/split-load.js';
+import { RateSchedule } from '../../../pipeline/producer/rate-schedule.js';
 
-describe('bench/measure/rate-schedule', () => {
+describe('pipeline/producer/rate-schedule', () => {
   it('gives each send its intended time on the schedule', () => {
     const schedule = new RateSchedule(200, 1_000_000);
     expect([0, 1, 2, 199, 200].map((i) => schedule.intendedMicros(i))).to.deep.equal([1_000_000, 1_005_000, 1_010_000, 1_995_000, 2_000_000]);
