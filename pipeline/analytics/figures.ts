@@ -1,6 +1,6 @@
 import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
-import { DLQ_HEADERS } from '../contracts/topics.js';
+import { DLQ_ERROR_CODES, DLQ_HEADERS } from '../contracts/topics.js';
 import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
 
 /** The analytics figures, as JSON (report files and GET /metrics). Keys as in docs/DESIGN.md. */
@@ -77,7 +77,7 @@ export class OrderAnalytics {
   ingestDeadLetter(message: IncomingMessage): void {
     const error = header(message, DLQ_HEADERS.error) ?? '';
     const orderId = message.key?.toString();
-    if (error.startsWith('retries_exhausted') && orderId) {
+    if (error.startsWith(`${DLQ_ERROR_CODES.retriesExhausted}:`) && orderId) {
       this.deadLetteredIds.add(orderId);
       return;
     }

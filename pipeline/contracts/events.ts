@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRestaurant, toCents } from './menu.js';
+import { DLQ_ERROR_CODES } from './topics.js';
 
 const orderItemSchema = z.object({
   item: z.string().min(1),
@@ -58,15 +59,15 @@ function describeIssues(error: z.ZodError): string {
  * `invalid_json: …` (not UTF-8 JSON) or `invalid_event: …` (JSON, but not the schema).
  */
 export function parseEvent<T>(schema: z.ZodType<T>, value: Buffer | null): Parsed<T> {
-  if (value === null) return { ok: false, error: 'invalid_json: empty message (null value)' };
+  if (value === null) return { ok: false, error: `${DLQ_ERROR_CODES.invalidJson}: empty message (null value)` };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    return { ok: false, error: `invalid_json: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, error: `${DLQ_ERROR_CODES.invalidJson}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const result = schema.safeParse(json);
-  return result.success ? { ok: true, value: result.data } : { ok: false, error: `invalid_event: ${describeIssues(result.error)}` };
+  return result.success ? { ok: true, value: result.data } : { ok: false, error: `${DLQ_ERROR_CODES.invalidEvent}: ${describeIssues(result.error)}` };
 }
 
 export const parseOrderPlaced = (value: Buffer | null): Parsed<OrderPlaced> => parseEvent(orderPlacedSchema, value);

@@ -28,3 +28,13 @@ export const DLQ_HEADERS = {
   sourcePartition: 'source-partition',
   sourceOffset: 'source-offset',
 } as const;
+
+/** The code each dead letter's `error` header starts with, before ": " and the details. */
+export const DLQ_ERROR_CODES = {
+  /** Not UTF-8 JSON (or an empty message). */
+  invalidJson: 'invalid_json',
+  /** JSON, but not a valid OrderPlaced: the field and what is wrong with it follow. */
+  invalidEvent: 'invalid_event',
+  /** A valid order whose processing threw on every attempt. */
+  retriesExhausted: 'retries_exhausted',
+} as const;

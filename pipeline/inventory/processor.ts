@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orderIdOf, parseOrderPlaced, type InventoryResult } from '../contracts/events.js';
 import { isRestaurant } from '../contracts/menu.js';
+import { DLQ_ERROR_CODES } from '../contracts/topics.js';
 import { simulatedFailure, transientError, type TroubleSettings } from './simulation.js';
 import type { StockLedger } from './stock.js';
 
@@ -35,7 +36,7 @@ export class InventoryProcessor {
     if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: orderIdOf(value), attempts: 0 };
     const order = parsed.value;
     const { restaurant } = order;
-    if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: 'invalid_event: restaurant: unknown restaurant', orderId: order.order_id, attempts: 0 };
+    if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: `${DLQ_ERROR_CODES.invalidEvent}: restaurant: unknown restaurant`, orderId: order.order_id, attempts: 0 };
 
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
@@ -59,7 +60,7 @@ export class InventoryProcessor {
         const retriable = error instanceof TransientProcessingError && error.retriable;
         if (!retriable) throw error;
         if (attempt > this.retry.maxRetries) {
-          return { kind: 'dead-letter', error: `retries_exhausted: ${error.message}; ${attempt} attempts`, orderId: order.order_id, attempts: attempt };
+          return { kind: 'dead-letter', error: `${DLQ_ERROR_CODES.retriesExhausted}: ${error.message}; ${attempt} attempts`, orderId: order.order_id, attempts: attempt };
         }
         await sleep(this.retry.backoffMs * 2 ** (attempt - 1));
       }
