@@ -15,6 +15,7 @@ const args = await withKafkaOptions(
   .option('max-retries', { type: 'number', default: 3, describe: 'retries of a throwing attempt before dead-lettering' })
   .option('retry-backoff-ms', { type: 'number', default: 50, describe: 'backoff before the first retry, doubled each retry' })
   .option('throttle-ms', { type: 'number', default: 0, describe: 'pause before each message (a slow consumer)' })
+  .option('exactly-once', { type: 'boolean', default: false, describe: 'commit results and consumed offsets in one Kafka transaction per flush' })
   .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
   .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
   .check((a) =>
@@ -43,6 +44,7 @@ try {
     trouble: { seed: args.seed, failureRate: args['failure-rate'], transientErrorRate: args['transient-error-rate'] },
     retry: { maxRetries: args['max-retries'], backoffMs: args['retry-backoff-ms'] },
     throttleMs: args['throttle-ms'],
+    exactlyOnce: args['exactly-once'],
   });
   const summary = (): string => {
     const s = service.stats;

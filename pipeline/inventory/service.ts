@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { serializeInventoryResult } from '../contracts/events.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
 import { createStageConsumer, ensurePipelineTopics, type StageConsumerOptions } from '../kafka-client.js';
@@ -16,6 +16,11 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
   readonly throttleMs: number;
   /** Results sent (and offsets resolved) at least every this many messages. */
   readonly flushEvery?: number;
+  /**
+   * Results, dead letters and the consumed offsets committed together in one Kafka transaction per
+   * flush, so that a crash can neither lose nor duplicate a result for readers of committed data.
+   */
+  readonly exactlyOnce?: boolean;
 }
 
 export interface InventoryStats {
@@ -36,6 +41,8 @@ export class InventoryService {
   private readonly producer: Producer;
   private readonly processor: InventoryProcessor;
   private readonly flushEvery: number;
+  /** With exactlyOnce: one transactional producer per input partition, made on first use. */
+  private readonly transactional = new Map<string, Producer>();
   readonly stats: InventoryStats = { processed: 0, reserved: 0, failed: 0, deadLettered: 0, retries: 0 };
 
   constructor(
@@ -54,8 +61,10 @@ export class InventoryService {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: topics.orders, fromBeginning: true });
+    const exactlyOnce = this.options.exactlyOnce ?? false;
     await this.consumer.run({
-      autoCommit: true,
+      // With transactions the offsets go in the transaction, never through the consumer.
+      autoCommit: !exactlyOnce,
       autoCommitInterval: 500,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
@@ -69,7 +78,8 @@ export class InventoryService {
             { topic: topics.inventory, messages: results },
             { topic: topics.deadLetter, messages: deadLetters },
           ].filter((t) => t.messages.length > 0);
-          if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
+          if (exactlyOnce) await this.commitTransaction(batch.topic, batch.partition, lastOffset, topicMessages);
+          else if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
           payload.resolveOffset(lastOffset);
           results = [];
           deadLetters = [];
@@ -100,6 +110,39 @@ export class InventoryService {
     });
   }
 
+  /** Sends the messages and the next offset to consume in one transaction; aborts it on failure. */
+  private async commitTransaction(topic: string, partition: number, lastOffset: string, topicMessages: TopicMessages[]): Promise<void> {
+    const producer = await this.transactionalProducer(topic, partition);
+    const transaction = await producer.transaction();
+    try {
+      if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
+      await transaction.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The transactional id names the input partition, so that a restarted instance fences the
+   * transaction its crashed predecessor left open on it, and instances of one group never fence
+   * each other.
+   */
+  private async transactionalProducer(topic: string, partition: number): Promise<Producer> {
+    const transactionalId = `${this.options.groupId}-${topic}-${partition}`;
+    let producer = this.transactional.get(transactionalId);
+    if (!producer) {
+      producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      this.transactional.set(transactionalId, producer);
+    }
+    return producer;
+  }
+
   get groupId(): string {
     return this.options.groupId;
   }
@@ -117,6 +160,7 @@ export class InventoryService {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
+    await Promise.all([...this.transactional.values()].map((producer) => producer.disconnect()));
   }
 
   private count(outcome: Outcome): void {
