@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import type { PipelineTopics } from '../pipeline/contracts/topics.js';
 import { InventoryService } from '../pipeline/inventory/service.js';
@@ -10,12 +10,16 @@ import type { Progress } from './progress.js';
 /** What a scenario gets to run with: the cluster, a clock, progress, and fresh topics that are cleaned up. */
 export interface BenchContext {
   readonly kafka: Kafka;
+  /** The run's admin client, connected for the whole run. */
+  readonly admin: Admin;
   readonly target: KafkaTarget;
   readonly clock: Clock;
   readonly progress: Progress;
   /** Unique per run: names the run's topics and consumer groups. */
   readonly runId: string;
   freshTopics(partitions: number): Promise<PipelineTopics>;
+  /** One more topic of the run's, `<runId>-<suffix>`; deleted at the end unless --keep-topics. */
+  freshTopic(suffix: string, partitions: number): Promise<string>;
   /** Registers a step for the end of the run (stop a stage, delete topics), run in reverse order. */
   onCleanup(step: () => Promise<unknown>): void;
 }
@@ -35,24 +39,30 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
   const admin = kafka.admin();
   await admin.connect();
   const steps: (() => Promise<unknown>)[] = [];
+  const createTopics = async (specs: { topic: string; numPartitions: number }[]): Promise<void> => {
+    await admin.createTopics({ topics: specs, waitForLeaders: true });
+    if (!options.keepTopics) steps.push(() => admin.deleteTopics({ topics: specs.map((spec) => spec.topic) }));
+  };
   const context: BenchContext = {
     kafka,
+    admin,
     target: options.target,
     clock: options.clock,
     progress: options.progress,
     runId,
     async freshTopics(partitions) {
       const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
-      await admin.createTopics({
-        topics: [
-          { topic: topics.orders, numPartitions: partitions },
-          { topic: topics.inventory, numPartitions: partitions },
-          { topic: topics.deadLetter, numPartitions: 1 },
-        ],
-        waitForLeaders: true,
-      });
-      if (!options.keepTopics) steps.push(() => admin.deleteTopics({ topics: [topics.orders, topics.inventory, topics.deadLetter] }));
+      await createTopics([
+        { topic: topics.orders, numPartitions: partitions },
+        { topic: topics.inventory, numPartitions: partitions },
+        { topic: topics.deadLetter, numPartitions: 1 },
+      ]);
       return topics;
+    },
+    async freshTopic(suffix, partitions) {
+      const topic = `${runId}-${suffix}`;
+      await createTopics([{ topic, numPartitions: partitions }]);
+      return topic;
     },
     onCleanup(step) {
       steps.push(step);

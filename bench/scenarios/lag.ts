@@ -19,9 +19,6 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   const count = Math.round(params.rate * params.durationS);
   const topics = await context.freshTopics(params.partitions);
   const inventory = await startBenchInventory(context, topics, { seed: params.seed, throttleMs: params.throttleMs });
-  const admin = kafka.admin();
-  await admin.connect();
-  context.onCleanup(() => admin.disconnect());
 
   const rows: (number | string)[][] = [];
   let maxLag = 0;
@@ -32,7 +29,7 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   let sampling = Promise.resolve();
   const sample = async (): Promise<void> => {
     const t = Math.round(performance.now() - started);
-    const partitions = await sampleLag(admin, inventory.groupId, topics.orders);
+    const partitions = await sampleLag(context.admin, inventory.groupId, topics.orders);
     const total = partitions.reduce((sum, p) => sum + p.lag, 0);
     const phase = producing ? 'producing' : 'draining';
     for (const p of partitions) rows.push([t, phase, String(p.partition), p.endOffset, p.committedOffset, p.lag]);

@@ -44,9 +44,7 @@ export async function runReplay(context: BenchContext, params: ReplayParams): Pr
   const { kafka, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
-  const admin = kafka.admin();
-  await admin.connect();
-  context.onCleanup(() => admin.disconnect());
+  const { admin } = context;
 
   progress.phase(`producing ${params.count} orders and processing them`);
   const publisher = new OrderPublisher(kafka, topics.orders);

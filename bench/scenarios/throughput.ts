@@ -54,14 +54,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   }
   const warmupMs = Math.round(performance.now() - warmupStarted);
 
-  const warmupTopic = `${topics.orders}-producer-warmup`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: warmupTopic, numPartitions: params.partitions }], waitForLeaders: true });
-  context.onCleanup(async () => {
-    await admin.deleteTopics({ topics: [warmupTopic] });
-    await admin.disconnect();
-  });
+  const warmupTopic = await context.freshTopic('producer-warmup', params.partitions);
   const shares = splitEvenly(params.count, params.workers);
   const tasks: ProducerTask[] = shares.map((count, workerIndex) => ({
     workerIndex,
@@ -116,13 +109,15 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   progress.done();
 
   const figures = analytics.figures();
-  const meanBytes = Math.round(workerResults.reduce((sum, r) => sum + r.bytes, 0) / Math.max(1, params.count));
+  const sent = workerResults.reduce((sum, r) => sum + r.sent, 0);
+  const failed = workerResults.reduce((sum, r) => sum + r.failed, 0);
+  const bytes = workerResults.reduce((sum, r) => sum + r.bytes, 0);
+  const meanBytes = Math.round(bytes / Math.max(1, sent + failed));
+  const firstError = workerResults.find((r) => r.firstError)?.firstError;
   let reference: ProducerPerformanceResult | undefined;
   if (params.reference && java) {
     progress.phase('reference: Kafka\'s ProducerPerformance on the same broker');
-    const referenceTopic = `${topics.orders}-reference`;
-    await admin.createTopics({ topics: [{ topic: referenceTopic, numPartitions: params.partitions }], waitForLeaders: true });
-    context.onCleanup(() => admin.deleteTopics({ topics: [referenceTopic] }));
+    const referenceTopic = await context.freshTopic('reference', params.partitions);
     reference = await withDeadline(
       'reference run',
       limit,
@@ -131,9 +126,6 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     );
     progress.done();
   }
-  const sent = workerResults.reduce((sum, r) => sum + r.sent, 0);
-  const failed = workerResults.reduce((sum, r) => sum + r.failed, 0);
-  const bytes = workerResults.reduce((sum, r) => sum + r.bytes, 0);
   const span = (Math.max(...workerResults.map((r) => r.endedMicros)) - Math.min(...workerResults.map((r) => r.startedMicros))) / 1e6;
   const produceToAck = mergeHistograms(workerResults.map((r) => decodeHistogram(r.histogram)));
   const drainS = (analyticsDoneMs ?? 0) / 1000;
@@ -148,7 +140,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
       orders_failed: failed,
       produce_events_per_s: round(sent / span, 0),
       produce_mb_per_s: round(bytes / span / 1e6, 2),
-      mean_message_bytes: round(bytes / Math.max(1, sent + failed), 0),
+      mean_message_bytes: meanBytes,
       ...perWorker,
       produce_s: round(span, 3),
       inventory_drained_s: round((inventoryDoneMs ?? 0) / 1000, 3),
@@ -170,7 +162,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     histograms: [{ name: 'produce_to_ack', description: `batch of ${params.batchSize} made to broker acknowledgement (acks=${params.acks}), per message, merged from ${params.workers} workers`, summary: summarizeMs(produceToAck), encoded: encodeHistogram(produceToAck) }],
     series: [{ name: 'throughput', columns: ['t_ms', 'inventory_processed', 'analytics_results', 'inventory_per_s', 'analytics_per_s'], rows: series }],
     checks: [
-      { name: 'every order sent', passed: failed === 0 && sent === params.count, detail: `${sent} of ${params.count} acknowledged${workerResults.find((r) => r.firstError)?.firstError ? `; first error: ${String(workerResults.find((r) => r.firstError)?.firstError)}` : ''}` },
+      { name: 'every order sent', passed: failed === 0 && sent === params.count, detail: `${sent} of ${params.count} acknowledged${firstError ? `; first error: ${firstError}` : ''}` },
       { name: 'nothing lost', passed: figures.total_orders === total && figures.pending === 0 && figures.reserved + figures.failed === total, detail: `analytics: ${figures.total_orders} orders, ${figures.reserved + figures.failed} results, ${figures.pending} pending, of ${total} (warm-up included)` },
     ],
   };
