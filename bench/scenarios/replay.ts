@@ -65,8 +65,12 @@ export async function runReplay(context: BenchContext, params: ReplayParams): Pr
     throttleMs: 0,
   });
   await inventory.start();
-  await until('inventory', limit, () => (inventory.stats.processed >= params.count + MALFORMED.length ? true : undefined));
-  await inventory.stop();
+  try {
+    await until('inventory', limit, () => (inventory.stats.processed >= params.count + MALFORMED.length ? true : undefined));
+  } finally {
+    // Stopped before the analytics passes, and also when this phase times out.
+    await inventory.stop();
+  }
   const ends = await endOffsets(admin, topics);
 
   const group = `${context.runId}-analytics`;
