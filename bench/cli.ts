@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseBrokerList } from '../kafka/cluster.js';
 import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
-import { localBrokerOptions } from '../kafka/local-broker.js';
+import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
 import { checkNumber, commandLine, isInteractive, validate } from '../pipeline/cli-support.js';
 import { createProgress } from './progress.js';
@@ -15,8 +15,7 @@ import { runBaseline } from './scenarios/baseline.js';
 import { runLag } from './scenarios/lag.js';
 import { DEFAULTS, type Acks, type BaselineParams, type Compression, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
 import { runReplay } from './scenarios/replay.js';
-import { runThroughput, type JavaTools } from './scenarios/throughput.js';
-import { checkJava, resolveClasspath } from '../kafka/toolchain.js';
+import { runThroughput } from './scenarios/throughput.js';
 
 const d = DEFAULTS;
 
@@ -142,14 +141,6 @@ function replayParams(): ReplayParams {
   };
 }
 
-/** Java and the provisioned Kafka classpath, for the reference run. */
-async function javaTools(): Promise<JavaTools> {
-  const local = localBrokerOptions(process.env);
-  await checkJava(local.javaCommand);
-  const { classpath } = await resolveClasspath({ kafkaVersion: local.kafkaVersion, pomFile: local.pomFile, cacheFile: local.classpathCacheFile, mavenCommand: local.mavenCommand });
-  return { javaCommand: local.javaCommand, classpath };
-}
-
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
   return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
@@ -164,7 +155,7 @@ try {
   if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
   if (scenario === '10k') {
     const params = throughputParams();
-    const java = params.reference ? await javaTools() : undefined;
+    const java = params.reference ? await kafkaJavaTools(localBrokerOptions(process.env)) : undefined;
     runs.push(await runScenario('10k', params, (context, p) => runThroughput(context, p, java), options));
   }
   if (scenario === 'lag') runs.push(await runScenario('lag', lagParams(), runLag, options));

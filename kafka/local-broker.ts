@@ -178,6 +178,26 @@ export function newClusterId(): string {
   }
 }
 
+export interface KafkaJavaTools {
+  readonly javaCommand: string;
+  /** The provisioned Kafka jars: the broker's, and Kafka's own tools (ProducerPerformance and others). */
+  readonly classpath: string;
+  readonly resolvedWithMaven: boolean;
+}
+
+/** Checks Java and resolves the Kafka classpath (with Maven on first use): what runs the broker or Kafka's tools. */
+export async function kafkaJavaTools(options: LocalBrokerOptions, onProgress: ProgressListener = () => undefined): Promise<KafkaJavaTools> {
+  await checkJava(options.javaCommand);
+  onProgress(`resolving Apache Kafka ${options.kafkaVersion} jars with Maven (the first run downloads them)`);
+  const { classpath, resolvedWithMaven } = await resolveClasspath({
+    kafkaVersion: options.kafkaVersion,
+    pomFile: options.pomFile,
+    cacheFile: options.classpathCacheFile,
+    mavenCommand: options.mavenCommand,
+  });
+  return { javaCommand: options.javaCommand, classpath, resolvedWithMaven };
+}
+
 export interface StartResult {
   readonly broker: string;
   readonly pid: number;
@@ -235,14 +255,7 @@ export async function startLocalBroker(options: LocalBrokerOptions, onProgress: 
     }
   }
 
-  await checkJava(options.javaCommand);
-  onProgress(`resolving Apache Kafka ${options.kafkaVersion} jars with Maven (the first run downloads them)`);
-  const { classpath, resolvedWithMaven } = await resolveClasspath({
-    kafkaVersion: options.kafkaVersion,
-    pomFile: options.pomFile,
-    cacheFile: options.classpathCacheFile,
-    mavenCommand: options.mavenCommand,
-  });
+  const { classpath, resolvedWithMaven } = await kafkaJavaTools(options, onProgress);
 
   mkdirSync(files.dataDir, { recursive: true });
   writeFileSync(files.configFile, renderServerProperties(options, files.dataDir));

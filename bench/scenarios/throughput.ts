@@ -1,5 +1,6 @@
 import { CompressionTypes } from 'kafkajs';
 import { Piscina } from 'piscina';
+import type { KafkaJavaTools } from '../../kafka/local-broker.js';
 import { AnalyticsService } from '../../pipeline/analytics/service.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarizeMs } from '../../pipeline/histogram.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
@@ -22,13 +23,8 @@ const round = (value: number, digits = 1): number => Math.round(value * 10 ** di
  * consumers do not share the CPU. Drain: the stages resume, and the time until the inventory and the
  * analytics have processed the whole backlog gives each stage's throughput.
  */
-/** What running Kafka's Java tools takes; given when the reference is asked for. */
-export interface JavaTools {
-  readonly javaCommand: string;
-  readonly classpath: string;
-}
-
-export async function runThroughput(context: BenchContext, params: ThroughputParams, java?: JavaTools): Promise<ScenarioOutcome> {
+/** `java`: Kafka's Java tools, given when the reference is asked for. */
+export async function runThroughput(context: BenchContext, params: ThroughputParams, java?: Pick<KafkaJavaTools, 'javaCommand' | 'classpath'>): Promise<ScenarioOutcome> {
   if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
   const { kafka, progress } = context;
   const limit = params.timeoutS * 1000;

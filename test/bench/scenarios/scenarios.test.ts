@@ -3,8 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { KafkaTarget } from '../../../kafka/embedded.js';
-import { localBrokerOptions } from '../../../kafka/local-broker.js';
-import { resolveClasspath } from '../../../kafka/toolchain.js';
+import { kafkaJavaTools, localBrokerOptions } from '../../../kafka/local-broker.js';
 import { createProgress } from '../../../bench/progress.js';
 import type { RunResult } from '../../../bench/report/run-result.js';
 import { runScenario, type RunOptions } from '../../../bench/runner.js';
@@ -73,13 +72,12 @@ describe('bench scenarios at a small size (real broker)', function () {
   it("10k --reference: Kafka's own ProducerPerformance on the same broker, in the same report", async function () {
     // The reference needs Java and the provisioned jars; a user who set KAFKA_BROKERS may have neither.
     if (process.env.KAFKA_BROKERS) this.skip();
-    const local = localBrokerOptions(process.env);
-    const { classpath } = await resolveClasspath({ kafkaVersion: local.kafkaVersion, pomFile: local.pomFile, cacheFile: local.classpathCacheFile, mavenCommand: local.mavenCommand });
+    const java = await kafkaJavaTools(localBrokerOptions(process.env));
     const params: ThroughputParams = { count: 300, warmup: 10, workers: 1, batchSize: 100, acks: 'leader', compression: 'none', partitions: 1, seed: 1, sampleMs: 50, timeoutS: 90, reference: true };
     const { result } = await runScenario(
       '10k',
       params,
-      (context, params) => runThroughput(context, params, { javaCommand: local.javaCommand, classpath }),
+      (context, p) => runThroughput(context, p, java),
       options('10k-reference'),
     );
     expect(result.passed).to.equal(true);
