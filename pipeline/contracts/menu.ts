@@ -14,10 +14,6 @@ export function isRestaurant(name: string): name is Restaurant {
   return Object.hasOwn(MENU, name);
 }
 
-export function menuItems(restaurant: Restaurant): string[] {
-  return Object.keys(MENU[restaurant]);
-}
-
 /** The unit price of an item, or undefined when the restaurant does not sell it. */
 export function unitPrice(restaurant: Restaurant, item: string): number | undefined {
   const menu: Readonly<Record<string, number>> = MENU[restaurant];

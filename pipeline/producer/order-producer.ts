@@ -9,14 +9,8 @@ export class OrderPublisher {
   constructor(
     kafka: Kafka,
     private readonly topic: string,
-    options: { transactionTimeoutMs?: number } = {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
-    });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   connect(): Promise<void> {
