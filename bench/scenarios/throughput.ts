@@ -35,6 +35,9 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   await analytics.start();
   context.onCleanup(() => analytics.stop());
   const results = (): number => analytics.consumed()[topics.inventory] ?? 0;
+  // The analytics has caught up when it has read every order as well as every result: it reads the
+  // two topics separately, and the order topic may trail.
+  const analyticsCaughtUp = (count: number): boolean => results() >= count && (analytics.consumed()[topics.orders] ?? 0) >= count;
 
   progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
   const warmupStarted = performance.now();
@@ -46,7 +49,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
       await publisher.publish(Array.from({ length: Math.min(params.batchSize, params.warmup - sent) }, () => generator.next()), benchHeaders(context.clock.nowMicros(), 'warmup'));
     }
     await publisher.disconnect();
-    await until('warm-up drain', limit, () => (results() >= params.warmup ? true : undefined));
+    await until('warm-up drain', limit, () => (analyticsCaughtUp(params.warmup) ? true : undefined));
   }
   const warmupMs = Math.round(performance.now() - warmupStarted);
 
@@ -92,14 +95,14 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     if (dt > 0) series.push([Math.round(t), processed, resultCount, Math.round((processed - last.inventory) / dt), Math.round((resultCount - last.results) / dt)]);
     last = { t, inventory: processed, results: resultCount };
     if (inventoryDoneMs === undefined && inventory.stats.processed >= total) inventoryDoneMs = t;
-    if (analyticsDoneMs === undefined && results() >= total) analyticsDoneMs = t;
+    if (analyticsDoneMs === undefined && analyticsCaughtUp(total)) analyticsDoneMs = t;
     progress.update(`inventory ${processed}/${params.count}, analytics ${resultCount}/${params.count}`);
   };
   inventory.resume();
   analytics.resume();
   await until('pipeline drain', limit, () => {
     if (performance.now() - drainStarted - last.t >= params.sampleMs) sample();
-    else if (inventory.stats.processed >= total && results() >= total) sample();
+    else if (inventory.stats.processed >= total && analyticsCaughtUp(total)) sample();
     return analyticsDoneMs !== undefined && inventoryDoneMs !== undefined ? true : undefined;
   }, 5);
   progress.done();

@@ -80,7 +80,7 @@ describe('bench scenarios at a small size (real broker)', function () {
       (context, p) => runThroughput(context, p, java),
       options('10k-reference'),
     );
-    expect(result.passed).to.equal(true);
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.figures.reference_java_steady_records).to.equal(150_000);
     expect(result.figures.reference_java_events_per_s).to.be.greaterThan(0);
     const share = Number(result.figures.produce_events_per_s) / Number(result.figures.reference_java_events_per_s);
