@@ -1,0 +1,401 @@
+/**
+ * The confluent driver: @confluentinc/kafka-javascript, librdkafka (C) behind a KafkaJS-like
+ * promise API. Configured with librdkafka's own properties rather than its kafkajs compatibility
+ * block, so that its defaults are librdkafka's and each setting below is deliberate.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  BatchHandler,
+  ClientOptions,
+  ClusterInfo,
+  ConsumedMessage,
+  ConsumerOptions,
+  DriverAdmin,
+  DriverConsumer,
+  DriverInfo,
+  DriverProducer,
+  KafkaClient,
+  KafkaDriver,
+  OutgoingMessage,
+  PartitionOffsets,
+  ProducerOptions,
+  TopicPartitionOffset,
+  TopicSpec,
+  TransactionOffsets,
+} from '../driver.js';
+import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
+import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer } from '../support.js';
+import { loadConfluentLibrary, type RdAdmin, type RdConsumedMessage, type RdConsumer, type RdError, type RdKafka, type RdOutgoingMessage, type RdProducer, type RdTopicMessages } from './library.js';
+
+const library = loadConfluentLibrary();
+
+/** librdkafka error codes (rdkafka.h) by what they mean here. */
+const CODES: Readonly<Record<number, DriverErrorCode>> = {
+  36: 'TOPIC_EXISTS',
+  3: 'UNKNOWN_TOPIC',
+  [-188]: 'UNKNOWN_TOPIC',
+  10: 'MESSAGE_TOO_LARGE',
+  18: 'MESSAGE_TOO_LARGE',
+  [-144]: 'FENCED',
+  47: 'FENCED',
+  90: 'FENCED',
+  68: 'GROUP_ACTIVE',
+  [-185]: 'TIMEOUT',
+  [-192]: 'TIMEOUT',
+  7: 'TIMEOUT',
+  [-195]: 'UNREACHABLE',
+  [-187]: 'UNREACHABLE',
+  [-193]: 'UNREACHABLE',
+};
+
+function isRdError(error: unknown): error is RdError {
+  return error instanceof Error && 'code' in error && typeof error.code === 'number';
+}
+
+function driverError(error: unknown, doing: string): DriverError {
+  const code = isRdError(error) ? (CODES[error.code] ?? 'FAILED') : 'FAILED';
+  const retriable = isRdError(error) && error.retriable === true;
+  return new DriverError(code, `${doing}: ${errorText(error)}`, { cause: error, retriable });
+}
+
+async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof DriverError ? error : driverError(error, doing);
+  }
+}
+
+function toRdMessage(message: OutgoingMessage): RdOutgoingMessage {
+  return { key: message.key, value: message.value, ...(message.headers ? { headers: { ...message.headers } } : {}) };
+}
+
+function toTopicMessages(messages: readonly OutgoingMessage[]): RdTopicMessages[] {
+  return [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toRdMessage) }));
+}
+
+function consumedMessage(topic: string, partition: number, message: RdConsumedMessage): ConsumedMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = toBuffer(first);
+  }
+  return { topic, partition, offset: Number(message.offset), key: message.key, value: message.value, headers };
+}
+
+class ConfluentAdmin implements DriverAdmin {
+  constructor(
+    private readonly admin: RdAdmin,
+    private readonly client: ConfluentClient,
+  ) {}
+
+  describeCluster(): Promise<ClusterInfo> {
+    return this.client.describeCluster();
+  }
+
+  listTopics(): Promise<string[]> {
+    return wrap('listing topics', () => this.admin.listTopics());
+  }
+
+  createTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    return wrap('creating topics', () =>
+      createMissingTopics(
+        specs,
+        () => this.admin.listTopics(),
+        async (missing) => {
+          await this.admin.createTopics({
+            topics: missing.map((spec) => ({
+              topic: spec.topic,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor ?? -1,
+              configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+            })),
+          });
+          await this.waitForLeaders(missing.map((spec) => spec.topic));
+        },
+      ),
+    );
+  }
+
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const metadata = await this.admin.fetchTopicMetadata({ topics }).catch(() => []);
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (Date.now() > deadline) throw new DriverError('TIMEOUT', `the partitions of ${topics.join(', ')} got no leader within 30 s`);
+      await sleep(50);
+    }
+  }
+
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return wrap('deleting topics', () => this.admin.deleteTopics({ topics: [...topics] }));
+  }
+
+  endOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return wrap(`reading the offsets of ${topic}`, async () => {
+      // Just after a topic is created its partitions can answer -1 (not known yet) for a while.
+      for (let attempt = 0; ; attempt++) {
+        const offsets = (await this.admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+        if (offsets.every((p) => p.low >= 0 && p.high >= 0) || attempt >= 40) {
+          return offsets.map((p) => ({ partition: p.partition, low: Math.max(0, p.low), high: Math.max(0, p.high) })).sort((a, b) => a.partition - b.partition);
+        }
+        await sleep(50);
+      }
+    });
+  }
+
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the committed offsets of ${groupId}`, async () => {
+      const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+    });
+  }
+
+  /** The promise API has no offset reset: a consumer of the group that never joins it commits the log start offsets. */
+  resetGroupToEarliest(groupId: string, topics: readonly string[]): Promise<void> {
+    return wrap(`resetting ${groupId} to the earliest offsets`, async () => {
+      const offsets = (await Promise.all(topics.map(async (topic) => (await this.endOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: String(p.low) }))))).flat();
+      const consumer = this.client.rdConsumer({ 'group.id': groupId, 'enable.auto.commit': false });
+      await consumer.connect();
+      try {
+        await consumer.commitOffsets(offsets);
+      } finally {
+        await consumer.disconnect();
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.admin.disconnect();
+  }
+}
+
+class ConfluentProducer implements DriverProducer {
+  constructor(private readonly producer: RdProducer) {}
+
+  send(messages: readonly OutgoingMessage[]): Promise<void> {
+    return wrap('sending', async () => {
+      await this.producer.sendBatch({ topicMessages: toTopicMessages(messages) });
+    });
+  }
+
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
+    if (!(offsets.consumer instanceof ConfluentConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
+    const consumer = offsets.consumer.raw;
+    return wrap('committing a transaction', async () => {
+      const transaction = await this.producer.transaction();
+      try {
+        if (messages.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(messages) });
+        const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
+          topic,
+          partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+        }));
+        await transaction.sendOffsets({ consumer, topics });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class ConfluentConsumer implements DriverConsumer {
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private readonly crashListeners: ((error: Error) => void)[] = [];
+
+  constructor(
+    readonly raw: RdConsumer,
+    private readonly options: ConsumerOptions,
+  ) {}
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  run(handler: BatchHandler): Promise<void> {
+    return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
+      await this.raw.subscribe({ topics: [...this.options.topics] });
+      await this.raw.run({
+        // The library seeks back to any message of a batch left unresolved: a batch handed over whole counts as processed.
+        eachBatchAutoResolve: true,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          const messages = batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message));
+          const context = { isActive: () => !this.stopping && payload.isRunning() && !payload.isStale() };
+          try {
+            await handler({ topic: batch.topic, partition: batch.partition, messages }, context);
+          } catch (error) {
+            // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
+            this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+          }
+        },
+      });
+    });
+  }
+
+  private crash(error: DriverError): void {
+    if (this.stopping) return;
+    for (const listener of this.crashListeners) listener(error);
+    void this.stop();
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    return wrap(`committing offsets of ${this.options.groupId}`, () => this.raw.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))));
+  }
+
+  pause(): void {
+    this.raw.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.raw.resume(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped ??= this.raw.disconnect();
+    return this.stopped;
+  }
+
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+  }
+}
+
+class ConfluentClient implements KafkaClient {
+  readonly driver = info;
+  private readonly kafka: RdKafka;
+
+  constructor(private readonly options: ClientOptions) {
+    this.kafka = new library.KafkaJS.Kafka({});
+  }
+
+  /** librdkafka settings every client takes from ClientOptions. */
+  private common(): Record<string, string | number | boolean> {
+    return {
+      'bootstrap.servers': this.options.brokers.join(','),
+      'client.id': this.options.clientId,
+      'socket.connection.setup.timeout.ms': this.options.connectTimeoutMs ?? 3_000,
+      'socket.timeout.ms': this.options.requestTimeoutMs ?? 30_000,
+      // Nagle's algorithm would hold small requests back by up to 40 ms.
+      'socket.nagle.disable': true,
+      log_level: { nothing: 0, error: 3, warn: 4, info: 6, debug: 7 }[this.options.logLevel ?? 'warn'],
+    };
+  }
+
+  rdConsumer(config: Record<string, string | number | boolean>): RdConsumer {
+    return this.kafka.consumer({ ...this.common(), ...config });
+  }
+
+  async describeCluster(): Promise<ClusterInfo> {
+    const native = new library.Producer(this.common());
+    const timeout = this.options.requestTimeoutMs ?? 10_000;
+    return wrap(`connecting to ${this.options.brokers.join(',')}`, async () => {
+      await new Promise<void>((resolve, reject) => {
+        native.connect({}, (error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+      });
+      try {
+        const metadata = await new Promise<{ orig_broker_id: number; brokers: { id: number; host: string; port: number }[] }>((resolve, reject) => {
+          native.getMetadata({ timeout }, (error, result) => {
+            if (error) reject(error);
+            else resolve(result);
+          });
+        });
+        return { clusterId: 'unknown', controller: null, brokers: metadata.brokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port })) };
+      } finally {
+        await new Promise<void>((resolve) => {
+          native.disconnect(() => {
+            resolve();
+          });
+        });
+      }
+    });
+  }
+
+  async admin(): Promise<DriverAdmin> {
+    const admin = this.kafka.admin(this.common());
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        async () => {
+          await admin.connect();
+          // librdkafka connects lazily: ask something, so that an unreachable cluster is reported here.
+          await admin.listTopics({ timeout: this.options.requestTimeoutMs ?? 10_000 });
+        },
+        () => admin.disconnect(),
+      ),
+    );
+    return new ConfluentAdmin(admin, this);
+  }
+
+  async producer(options: ProducerOptions): Promise<DriverProducer> {
+    const idempotent = options.idempotent || options.transactionalId !== undefined;
+    if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
+    const producer = this.kafka.producer({
+      ...this.common(),
+      'enable.idempotence': idempotent,
+      acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
+      'compression.codec': options.compression,
+      // librdkafka's default linger of 5 ms adds 5 ms to every lone send: the harness says when to wait.
+      'linger.ms': options.lingerMs ?? 0,
+      // A send to a dead cluster fails within the request timeout instead of librdkafka's 5 minutes.
+      'message.timeout.ms': Math.max(1_000, this.options.requestTimeoutMs ?? 30_000),
+      ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => producer.connect(),
+        () => producer.disconnect(),
+      ),
+    );
+    return new ConfluentProducer(producer);
+  }
+
+  async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
+    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+    const consumer = this.rdConsumer({
+      'group.id': options.groupId,
+      'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
+      'enable.auto.commit': false,
+      'session.timeout.ms': sessionTimeout,
+      'heartbeat.interval.ms': Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      'fetch.wait.max.ms': options.maxWaitMs ?? 500,
+      'isolation.level': 'read_committed',
+      'allow.auto.create.topics': false,
+      // Whole fetches in one batch rather than the library's 32 messages.
+      'js.consumer.max.batch.size': -1,
+      ...(options.groupInstanceId !== undefined ? { 'group.instance.id': options.groupInstanceId } : {}),
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => consumer.connect(),
+        () => consumer.disconnect(),
+      ),
+    );
+    return new ConfluentConsumer(consumer, options);
+  }
+}
+
+const info: DriverInfo = {
+  name: 'confluent',
+  library: '@confluentinc/kafka-javascript',
+  version: `${packageVersion('@confluentinc/kafka-javascript', import.meta.url)} (librdkafka ${library.librdkafkaVersion})`,
+  capabilities: {
+    compressions: (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((name) => name === 'none' || library.features.includes(name)),
+    transactions: true,
+    staticMembership: true,
+  },
+};
+
+export const driver: KafkaDriver = {
+  info,
+  client: (options) => new ConfluentClient(options),
+};

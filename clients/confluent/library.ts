@@ -1,0 +1,100 @@
+/**
+ * @confluentinc/kafka-javascript (librdkafka) is an optional dependency: its install builds
+ * librdkafka from source (CKJS_LINKING=dynamic) and may be absent. So the project compiles
+ * without it: these are the parts of its API this driver uses, typed here, and the library is
+ * loaded at run time. The driver's contract test checks them against the real library.
+ */
+import { createRequire } from 'node:module';
+
+export type RdHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+export interface RdOutgoingMessage {
+  readonly key?: Buffer | string | null;
+  readonly value: Buffer | string | null;
+  readonly headers?: Record<string, Buffer | string>;
+}
+
+export interface RdTopicMessages {
+  readonly topic: string;
+  readonly messages: RdOutgoingMessage[];
+}
+
+export interface RdTopicOffsets {
+  readonly topic: string;
+  readonly partitions: { readonly partition: number; readonly offset: string }[];
+}
+
+export interface RdProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  sendBatch(batch: { topicMessages: RdTopicMessages[] }): Promise<unknown[]>;
+  transaction(): Promise<RdProducer>;
+  sendOffsets(args: { consumer: RdConsumer; topics: RdTopicOffsets[] }): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface RdConsumedMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly offset: string;
+  readonly headers?: RdHeaders;
+}
+
+export interface RdEachBatchPayload {
+  readonly batch: { readonly topic: string; readonly partition: number; readonly messages: RdConsumedMessage[] };
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+export interface RdConsumer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  subscribe(subscription: { topics: string[] }): Promise<void>;
+  run(config: { eachBatchAutoResolve: boolean; eachBatch: (payload: RdEachBatchPayload) => Promise<void> }): Promise<void>;
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  pause(topics: { topic: string }[]): void;
+  resume(topics: { topic: string }[]): void;
+}
+
+export interface RdAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  createTopics(options: { topics: { topic: string; numPartitions: number; replicationFactor: number; configEntries: { name: string; value: string }[] }[]; timeout?: number }): Promise<boolean>;
+  deleteTopics(options: { topics: string[]; timeout?: number }): Promise<void>;
+  listTopics(options?: { timeout?: number }): Promise<string[]>;
+  fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]>;
+  fetchOffsets(options: { groupId: string; topics: string[] }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  fetchTopicMetadata(options: { topics: string[] }): Promise<{ name: string; partitions: { partitionId: number; leader: number }[] }[]>;
+}
+
+export interface RdKafka {
+  producer(config: Record<string, string | number | boolean>): RdProducer;
+  consumer(config: Record<string, string | number | boolean>): RdConsumer;
+  admin(config?: Record<string, string | number | boolean>): RdAdmin;
+}
+
+/** The callback API, for what the promise API lacks (cluster metadata). */
+export interface RdNativeProducer {
+  connect(options: Record<string, never>, callback: (error: Error | null) => void): void;
+  getMetadata(options: { timeout: number }, callback: (error: Error | null, metadata: { orig_broker_id: number; brokers: { id: number; host: string; port: number }[] }) => void): void;
+  disconnect(callback: () => void): void;
+}
+
+/** What librdkafka errors carry through the promise API. */
+export interface RdError extends Error {
+  readonly code: number;
+  readonly retriable?: boolean;
+}
+
+export interface ConfluentLibrary {
+  readonly KafkaJS: { readonly Kafka: new (config: Record<string, string | number | boolean>) => RdKafka };
+  readonly Producer: new (config: Record<string, string | number | boolean>) => RdNativeProducer;
+  readonly librdkafkaVersion: string;
+  readonly features: readonly string[];
+}
+
+/** Loads the library; throws MODULE_NOT_FOUND (naming it) when it is not installed. */
+export function loadConfluentLibrary(): ConfluentLibrary {
+  return createRequire(import.meta.url)('@confluentinc/kafka-javascript') as ConfluentLibrary;
+}

@@ -1,0 +1,369 @@
+/** The kafkajs driver: the pure-JavaScript client, the project's first. */
+import kafkajs, {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaMessage,
+  type LogEntry,
+  type logCreator,
+  type Message,
+  type Producer,
+} from 'kafkajs';
+import type {
+  BatchHandler,
+  ClientOptions,
+  ClusterInfo,
+  ConsumedMessage,
+  ConsumerOptions,
+  DriverAdmin,
+  DriverConsumer,
+  DriverInfo,
+  DriverProducer,
+  KafkaClient,
+  KafkaDriver,
+  LogLevel,
+  OutgoingMessage,
+  PartitionOffsets,
+  ProducerOptions,
+  TopicPartitionOffset,
+  TopicSpec,
+  TransactionOffsets,
+} from '../driver.js';
+import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
+import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer, withHeartbeat } from '../support.js';
+import { KAFKAJS_COMPRESSION, registerCodecs } from './codecs.js';
+
+// kafkajs is CommonJS: its error classes are not named exports Node can see.
+const { KafkaJSError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+
+const LEVELS: Record<LogLevel, logLevel> = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
+
+/**
+ * One line per log entry on stderr. Left out: protocol-level error responses, which kafkajs retries
+ * and throws if they persist, and the notice that the idempotent producer's retries are bounded
+ * (they are, on purpose: a send to a dead cluster must fail, not hang).
+ */
+const stderrLogCreator: logCreator = () => (entry: LogEntry) => {
+  const { message, error } = entry.log;
+  if (entry.namespace === 'Connection' && message.startsWith('Response')) return;
+  if (message.startsWith('Limiting retries for the idempotent producer')) return;
+  process.stderr.write(`kafkajs ${entry.label} [${entry.namespace}] ${message}${typeof error === 'string' ? `: ${error}` : ''}\n`);
+};
+
+const PROTOCOL_CODES: Readonly<Record<string, DriverErrorCode>> = {
+  TOPIC_ALREADY_EXISTS: 'TOPIC_EXISTS',
+  UNKNOWN_TOPIC_OR_PARTITION: 'UNKNOWN_TOPIC',
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  RECORD_LIST_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  INVALID_PRODUCER_EPOCH: 'FENCED',
+  PRODUCER_FENCED: 'FENCED',
+  NON_EMPTY_GROUP: 'GROUP_ACTIVE',
+  REQUEST_TIMED_OUT: 'TIMEOUT',
+};
+
+/** A kafkajs error as a DriverError: the innermost cause decides the code. */
+function driverError(error: unknown, doing: string): DriverError {
+  let inner = error;
+  while (inner instanceof KafkaJSNumberOfRetriesExceeded && inner.cause) inner = inner.cause;
+  const text = errorText(inner);
+  let code: DriverErrorCode = 'FAILED';
+  if (inner instanceof KafkaJSProtocolError) code = PROTOCOL_CODES[inner.type] ?? 'FAILED';
+  else if (inner instanceof KafkaJSError && /connect|ECONNREFUSED|ENOTFOUND|broker.*not.*(found|available)/i.test(`${inner.name} ${text}`)) code = 'UNREACHABLE';
+  else if (inner instanceof KafkaJSError && /timeout|timed out/i.test(`${inner.name} ${text}`)) code = 'TIMEOUT';
+  else if (/not a member|is running|active members/i.test(text)) code = 'GROUP_ACTIVE';
+  const retriable = inner instanceof KafkaJSError && inner.retriable;
+  return new DriverError(code, `${doing}: ${text}`, { cause: error, retriable });
+}
+
+async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof DriverError ? error : driverError(error, doing);
+  }
+}
+
+function kafkajsHeaders(headers: OutgoingMessage['headers']): IHeaders | undefined {
+  return headers ? { ...headers } : undefined;
+}
+
+function toKafkajsMessage(message: OutgoingMessage): Message {
+  return { key: message.key, value: message.value, ...(message.headers ? { headers: kafkajsHeaders(message.headers) } : {}) };
+}
+
+function consumedMessage(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = toBuffer(first);
+  }
+  return { topic, partition, offset: Number(message.offset), key: message.key, value: message.value, headers };
+}
+
+class KafkajsAdmin implements DriverAdmin {
+  constructor(private readonly admin: Admin) {}
+
+  describeCluster(): Promise<ClusterInfo> {
+    return wrap('describing the cluster', async () => {
+      const info = await this.admin.describeCluster();
+      return { clusterId: info.clusterId, controller: info.controller, brokers: info.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+    });
+  }
+
+  listTopics(): Promise<string[]> {
+    return wrap('listing topics', () => this.admin.listTopics());
+  }
+
+  createTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    return wrap('creating topics', () =>
+      createMissingTopics(
+        specs,
+        () => this.admin.listTopics(),
+        async (missing) => {
+          await this.admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((spec) => ({
+              topic: spec.topic,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor ?? -1,
+              configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+            })),
+          });
+        },
+      ),
+    );
+  }
+
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return wrap('deleting topics', () => this.admin.deleteTopics({ topics: [...topics] }));
+  }
+
+  endOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return wrap(`reading the offsets of ${topic}`, async () =>
+      (await this.admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) })).sort((a, b) => a.partition - b.partition),
+    );
+  }
+
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the committed offsets of ${groupId}`, async () => {
+      const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+      // -1: nothing committed on that partition.
+      return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+    });
+  }
+
+  resetGroupToEarliest(groupId: string, topics: readonly string[]): Promise<void> {
+    return wrap(`resetting ${groupId} to the earliest offsets`, async () => {
+      // Each partition's actual log start: kafkajs's resetOffsets would commit the marker -2 instead.
+      for (const topic of topics) {
+        const partitions = (await this.admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.low }));
+        await this.admin.setOffsets({ groupId, topic, partitions });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.admin.disconnect();
+  }
+}
+
+class KafkajsProducer implements DriverProducer {
+  private readonly acks: -1 | 0 | 1;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly options: ProducerOptions,
+  ) {
+    this.acks = options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0;
+  }
+
+  send(messages: readonly OutgoingMessage[]): Promise<void> {
+    return wrap('sending', async () => {
+      const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
+      await this.producer.sendBatch({ acks: this.acks, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });
+    });
+  }
+
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
+    return wrap('committing a transaction', async () => {
+      const transaction = await this.producer.transaction();
+      try {
+        if (messages.length > 0) {
+          const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
+          await transaction.sendBatch({ acks: -1, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });
+        }
+        const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
+          topic,
+          partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+        }));
+        await transaction.sendOffsets({ consumerGroupId: offsets.consumer.groupId, topics });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class KafkajsConsumer implements DriverConsumer {
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private readonly crashListeners: ((error: Error) => void)[] = [];
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+  ) {
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer itself after a retriable error; only a final crash is reported.
+      if (!event.payload.restart) this.crash(driverError(event.payload.error, `consumer of ${options.groupId}`));
+    });
+  }
+
+  private crash(error: DriverError): void {
+    if (this.stopping) return;
+    for (const listener of this.crashListeners) listener(error);
+    void this.stop();
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  run(handler: BatchHandler): Promise<void> {
+    return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
+      await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+      await this.consumer.run({
+        autoCommit: false,
+        // Resolving moves the consumer's position past the batch (the commit stays explicit); unresolved, kafkajs fetches it again.
+        eachBatchAutoResolve: true,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          const messages = batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message));
+          const context = { isActive: () => !this.stopping && payload.isRunning() && !payload.isStale() };
+          try {
+            await withHeartbeat(2_000, () => payload.heartbeat(), () => handler({ topic: batch.topic, partition: batch.partition, messages }, context));
+          } catch (error) {
+            // kafkajs would retry the batch and restart; the contract says a throwing handler crashes the consumer.
+            this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+          }
+        },
+      });
+    });
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    return wrap(`committing offsets of ${this.options.groupId}`, () =>
+      this.consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
+    );
+  }
+
+  pause(): void {
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped ??= this.consumer.disconnect();
+    return this.stopped;
+  }
+
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+  }
+}
+
+class KafkajsClient implements KafkaClient {
+  readonly driver = info;
+  private readonly kafka: Kafka;
+
+  constructor(private readonly options: ClientOptions) {
+    registerCodecs();
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: LEVELS[options.logLevel ?? 'warn'],
+      logCreator: stderrLogCreator,
+      connectionTimeout: options.connectTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { retries: options.retries ?? 5, initialRetryTime: 100 },
+    });
+  }
+
+  async admin(): Promise<DriverAdmin> {
+    const admin = this.kafka.admin();
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => admin.connect(),
+        () => admin.disconnect(),
+      ),
+    );
+    return new KafkajsAdmin(admin);
+  }
+
+  async producer(options: ProducerOptions): Promise<DriverProducer> {
+    const idempotent = options.idempotent || options.transactionalId !== undefined;
+    if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
+    const producer = this.kafka.producer({
+      idempotent,
+      // kafkajs keeps the idempotent producer's sequence numbers right with one request in flight.
+      maxInFlightRequests: idempotent ? 1 : 5,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+      // Bounded retries: a send to a dead cluster must fail, not hang.
+      retry: { retries: this.options.retries ?? 5, initialRetryTime: 100 },
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => producer.connect(),
+        () => producer.disconnect(),
+      ),
+    );
+    return new KafkajsProducer(producer, options);
+  }
+
+  async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
+    if (options.groupInstanceId !== undefined) throw new DriverError('UNSUPPORTED', 'the kafkajs driver has no static membership (group.instance.id); use --driver platformatic or confluent');
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // A fetch returns as soon as data is there; the wait bounds how long stop() or resume() waits on an idle fetch.
+      maxWaitTimeInMs: options.maxWaitMs ?? 500,
+      // How soon the partitions of a crashed member go to the others (kafkajs's default is 30 s).
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => consumer.connect(),
+        () => consumer.disconnect(),
+      ),
+    );
+    return new KafkajsConsumer(consumer, options);
+  }
+}
+
+const info: DriverInfo = {
+  name: 'kafkajs',
+  library: 'kafkajs',
+  version: packageVersion('kafkajs', import.meta.url),
+  capabilities: { compressions: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], transactions: true, staticMembership: false },
+};
+
+export const driver: KafkaDriver = {
+  info,
+  client: (options) => new KafkajsClient(options),
+};

@@ -1,0 +1,436 @@
+/** The platformatic driver: @platformatic/kafka, a TypeScript client with its own protocol code. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Admin,
+  compressionsAlgorithms,
+  Consumer,
+  FetchIsolationLevels,
+  GenericError,
+  MultipleErrors,
+  Producer,
+  type Message,
+  type MessagesStream,
+  type MessageToProduce,
+} from '@platformatic/kafka';
+import type {
+  BatchHandler,
+  ClientOptions,
+  ClusterInfo,
+  Compression,
+  ConsumedMessage,
+  ConsumerOptions,
+  DriverAdmin,
+  DriverConsumer,
+  DriverInfo,
+  DriverProducer,
+  KafkaClient,
+  KafkaDriver,
+  OutgoingMessage,
+  PartitionOffsets,
+  ProducerOptions,
+  TopicPartitionOffset,
+  TopicSpec,
+  TransactionOffsets,
+} from '../driver.js';
+import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
+import { byPartition, closingOnFailure, createMissingTopics, packageVersion, SerialQueue, toBuffer } from '../support.js';
+
+const API_CODES: readonly [string, DriverErrorCode][] = [
+  ['TOPIC_ALREADY_EXISTS', 'TOPIC_EXISTS'],
+  ['UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC'],
+  ['MESSAGE_TOO_LARGE', 'MESSAGE_TOO_LARGE'],
+  ['RECORD_LIST_TOO_LARGE', 'MESSAGE_TOO_LARGE'],
+  ['INVALID_PRODUCER_EPOCH', 'FENCED'],
+  ['PRODUCER_FENCED', 'FENCED'],
+  ['NON_EMPTY_GROUP', 'GROUP_ACTIVE'],
+];
+
+/** Whether the error, or one inside it, has `property` equal to `value`. */
+function carries(error: unknown, property: string, value: unknown): boolean {
+  if (error instanceof MultipleErrors) return error.findBy(property, value) !== null;
+  if (error instanceof GenericError) return error.findBy(property, value) !== null;
+  return false;
+}
+
+function driverError(error: unknown, doing: string): DriverError {
+  let code: DriverErrorCode = API_CODES.find(([apiId]) => carries(error, 'apiId', apiId))?.[1] ?? 'FAILED';
+  if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_NETWORK')) code = 'UNREACHABLE';
+  else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_TIMEOUT')) code = 'TIMEOUT';
+  else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_UNSUPPORTED_COMPRESSION')) code = 'UNSUPPORTED';
+  const retriable = carries(error, 'canRetry', true);
+  const detail = error instanceof AggregateError && error.errors.length > 0 ? `${errorText(error)} (${error.errors.map(errorText).join('; ')})` : errorText(error);
+  return new DriverError(code, `${doing}: ${detail}`, { cause: error, retriable });
+}
+
+async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof DriverError ? error : driverError(error, doing);
+  }
+}
+
+/** Connection settings every platformatic client takes from ClientOptions. */
+function baseOptions(options: ClientOptions) {
+  return {
+    clientId: options.clientId,
+    bootstrapBrokers: [...options.brokers],
+    connectTimeout: options.connectTimeoutMs ?? 3_000,
+    timeout: options.requestTimeoutMs ?? 30_000,
+    // More than one, or an idempotent producer retries for ever (an unreachable broker would hang it).
+    retries: Math.max(2, options.retries ?? 5),
+    retryDelay: 250,
+  };
+}
+
+function toProduced(message: OutgoingMessage): MessageToProduce {
+  // Header names go as bytes too: the default serializers pass them through unchanged.
+  const headers = new Map<Buffer, Buffer>();
+  for (const [name, value] of Object.entries(message.headers ?? {})) headers.set(Buffer.from(name), toBuffer(value));
+  return {
+    topic: message.topic,
+    ...(message.key === null ? {} : { key: toBuffer(message.key) }),
+    ...(message.value === null ? {} : { value: toBuffer(message.value) }),
+    headers,
+  };
+}
+
+/** The library's types promise a key and value, but a null one arrives as undefined. */
+const nullable = (bytes: Buffer | undefined): Buffer | null => bytes ?? null;
+
+function consumedMessage(message: Message): ConsumedMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of message.headers) {
+    const key = name.toString();
+    if (!(key in headers)) headers[key] = value;
+  }
+  return { topic: message.topic, partition: message.partition, offset: Number(message.offset), key: nullable(message.key), value: nullable(message.value), headers };
+}
+
+class PlatformaticAdmin implements DriverAdmin {
+  constructor(private readonly admin: Admin) {}
+
+  describeCluster(): Promise<ClusterInfo> {
+    return wrap('describing the cluster', async () => {
+      const metadata = await this.admin.metadata({ topics: [] });
+      return { clusterId: metadata.id, controller: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
+    });
+  }
+
+  listTopics(): Promise<string[]> {
+    return wrap('listing topics', () => this.admin.listTopics());
+  }
+
+  createTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    return wrap('creating topics', () =>
+      createMissingTopics(
+        specs,
+        () => this.admin.listTopics(),
+        async (missing) => {
+          // One request per topic: the call takes one partition count and replication factor for all its topics.
+          for (const spec of missing) {
+            await this.admin.createTopics({
+              topics: [spec.topic],
+              partitions: spec.partitions,
+              replicas: spec.replicationFactor ?? -1,
+              configs: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+            });
+          }
+          await this.waitForLeaders(missing.map((spec) => spec.topic));
+        },
+      ),
+    );
+  }
+
+  /** Until every partition of the topics has a leader, so that the first send does not meet a missing one. */
+  private async waitForLeaders(topics: readonly string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const metadata = await this.admin.metadata({ topics: [...topics], forceUpdate: true });
+        if (topics.every((topic) => metadata.topics.get(topic)?.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new DriverError('TIMEOUT', `the partitions of ${topics.join(', ')} got no leader within 30 s`);
+      await sleep(50);
+    }
+  }
+
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return wrap('deleting topics', () => this.admin.deleteTopics({ topics: [...topics] }));
+  }
+
+  endOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return wrap(`reading the offsets of ${topic}`, async () => {
+      const metadata = await this.admin.metadata({ topics: [topic] });
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      const partitions = Array.from({ length: count }, (_, partitionIndex) => partitionIndex);
+      // Timestamps -2 and -1 ask for the log start and the end offsets.
+      const ask = (timestamp: bigint) => this.admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }] });
+      const [low, high] = await Promise.all([ask(-2n), ask(-1n)]);
+      const lows = new Map((low[0]?.partitions ?? []).map((p) => [p.partitionIndex, Number(p.offset)]));
+      return (high[0]?.partitions ?? []).map((p) => ({ partition: p.partitionIndex, low: lows.get(p.partitionIndex) ?? 0, high: Number(p.offset) })).sort((a, b) => a.partition - b.partition);
+    });
+  }
+
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the committed offsets of ${groupId}`, async () => {
+      const metadata = await this.admin.metadata({ topics: [topic] });
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      const [group] = await this.admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: count }, (_, i) => i) }] }] });
+      const partitions = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
+      return new Map(partitions.filter((p) => p.committedOffset >= 0n).map((p) => [p.partitionIndex, Number(p.committedOffset)]));
+    });
+  }
+
+  resetGroupToEarliest(groupId: string, topics: readonly string[]): Promise<void> {
+    return wrap(`resetting ${groupId} to the earliest offsets`, async () => {
+      const entries = await Promise.all(topics.map(async (topic) => ({ name: topic, partitionOffsets: (await this.endOffsets(topic)).map((p) => ({ partition: p.partition, offset: BigInt(p.low) })) })));
+      await this.admin.alterConsumerGroupOffsets({ groupId, topics: entries });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.admin.close();
+  }
+}
+
+class PlatformaticProducer implements DriverProducer {
+  /** An idempotent producer sends one request at a time: overlapping sends broke its sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER). */
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly serial: boolean,
+  ) {}
+
+  send(messages: readonly OutgoingMessage[]): Promise<void> {
+    const work = () =>
+      wrap('sending', async () => {
+        await this.producer.send({ messages: messages.map(toProduced) });
+      });
+    return this.serial ? this.queue.run(work) : work();
+  }
+
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
+    if (!(offsets.consumer instanceof PlatformaticConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
+    const consumer = offsets.consumer;
+    return this.queue.run(() =>
+      wrap('committing a transaction', async () => {
+        const transaction = await this.producer.beginTransaction();
+        try {
+          if (messages.length > 0) await transaction.send({ messages: messages.map(toProduced) });
+          await transaction.addConsumer(consumer.raw);
+          for (const offset of offsets.offsets) await transaction.addOffset(consumer.messageBefore(offset));
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
+  }
+}
+
+class PlatformaticConsumer implements DriverConsumer {
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private stopping = false;
+  private paused = false;
+  private loop: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly crashListeners: ((error: Error) => void)[] = [];
+  /** The last message read from each partition: a transaction's offset is committed with its group metadata. */
+  private readonly lastMessages = new Map<string, Message>();
+
+  constructor(
+    readonly raw: Consumer,
+    private readonly options: ConsumerOptions,
+  ) {}
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  run(handler: BatchHandler): Promise<void> {
+    return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
+      const stream = await this.raw.consume({
+        topics: [...this.options.topics],
+        mode: 'committed',
+        fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
+        autocommit: false,
+      });
+      this.stream = stream;
+      stream.on('error', (error: Error) => {
+        if (this.stopping) return;
+        this.crash(driverError(error, `consumer of ${this.options.groupId}`));
+      });
+      stream.on('readable', () => this.wake?.());
+      this.loop = this.consume(stream, handler).catch((error: unknown) => {
+        this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+      });
+    });
+  }
+
+  /** Reads what the stream holds, one batch per partition, and hands each to the handler in turn. */
+  private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, handler: BatchHandler): Promise<void> {
+    const context = { isActive: () => !this.stopping };
+    while (!this.stopping) {
+      const messages: ConsumedMessage[] = [];
+      if (!this.paused) {
+        for (let message = stream.read() as Message | null; message !== null; message = stream.read() as Message | null) {
+          messages.push(consumedMessage(message));
+          this.lastMessages.set(`${message.topic}:${message.partition}`, message);
+        }
+      }
+      if (messages.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          // Also looks again after a while: a 'readable' can come while a batch is in hand.
+          setTimeout(resolve, 100).unref();
+        });
+        this.wake = undefined;
+        continue;
+      }
+      for (const batch of byPartition(messages)) {
+        if (!context.isActive()) break;
+        await handler(batch, context);
+      }
+    }
+  }
+
+  private crash(error: DriverError): void {
+    if (this.stopping) return;
+    for (const listener of this.crashListeners) listener(error);
+    void this.stop();
+  }
+
+  /** A consumed message standing for `offset` - 1 of its partition, with the group metadata a transaction needs. */
+  messageBefore(offset: TopicPartitionOffset): Message {
+    const last = this.lastMessages.get(`${offset.topic}:${offset.partition}`);
+    if (!last) throw new DriverError('FAILED', `no message of ${offset.topic}/${offset.partition} was consumed, so its offset cannot go in a transaction`);
+    return { ...last, offset: BigInt(offset.offset) - 1n };
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    return wrap(`committing offsets of ${this.options.groupId}`, () =>
+      // Leader epoch -1: unknown, which the broker accepts without fencing.
+      this.raw.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }),
+    );
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.wake?.();
+      await this.loop;
+      await this.stream?.close().catch(() => undefined);
+      await this.raw.close().catch(() => undefined);
+    })();
+    return this.stopped;
+  }
+
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+  }
+}
+
+class PlatformaticClient implements KafkaClient {
+  readonly driver = info;
+
+  constructor(private readonly options: ClientOptions) {}
+
+  async admin(): Promise<DriverAdmin> {
+    const admin = new Admin(baseOptions(this.options));
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => admin.metadata({ topics: [] }),
+        () => admin.close(),
+      ),
+    );
+    return new PlatformaticAdmin(admin);
+  }
+
+  async producer(options: ProducerOptions): Promise<DriverProducer> {
+    const idempotent = options.idempotent || options.transactionalId !== undefined;
+    if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
+    checkCompression(options.compression);
+    const producer = new Producer({
+      ...baseOptions(this.options),
+      idempotent,
+      acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
+      compression: options.compression,
+      autocreateTopics: false,
+      ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        async () => {
+          await producer.metadata({ topics: [] });
+          if (idempotent) await producer.initIdempotentProducer({});
+        },
+        () => producer.close(),
+      ),
+    );
+    return new PlatformaticProducer(producer, idempotent);
+  }
+
+  async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
+    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+    const consumer = new Consumer({
+      ...baseOptions(this.options),
+      groupId: options.groupId,
+      sessionTimeout,
+      rebalanceTimeout: sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      maxWaitTime: options.maxWaitMs ?? 500,
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+      autocommit: false,
+      ...(options.groupInstanceId !== undefined ? { groupInstanceId: options.groupInstanceId } : {}),
+    });
+    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+      closingOnFailure(
+        () => consumer.metadata({ topics: [] }),
+        () => consumer.close(),
+      ),
+    );
+    return new PlatformaticConsumer(consumer, options);
+  }
+}
+
+function checkCompression(compression: Compression): void {
+  if (!info.capabilities.compressions.includes(compression)) {
+    throw new DriverError('UNSUPPORTED', `the platformatic driver cannot compress with ${compression} on Node ${process.versions.node} (it does ${info.capabilities.compressions.join(', ')})`);
+  }
+}
+
+const info: DriverInfo = {
+  name: 'platformatic',
+  library: '@platformatic/kafka',
+  version: packageVersion('@platformatic/kafka', import.meta.url),
+  capabilities: {
+    // zstd needs the zlib of Node 22.15 or newer.
+    compressions: (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((name) => compressionsAlgorithms[name].available),
+    transactions: true,
+    staticMembership: true,
+  },
+};
+
+export const driver: KafkaDriver = {
+  info,
+  client: (options) => new PlatformaticClient(options),
+};

@@ -1,0 +1,104 @@
+/** Small pieces every driver adapter needs; no client library here. */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ConsumedBatch, ConsumedMessage, OutgoingMessage, TopicSpec } from './driver.js';
+
+/** Messages grouped by topic, each group in the order given. */
+export function byTopic(messages: readonly OutgoingMessage[]): Map<string, OutgoingMessage[]> {
+  const groups = new Map<string, OutgoingMessage[]>();
+  for (const message of messages) {
+    const group = groups.get(message.topic);
+    if (group) group.push(message);
+    else groups.set(message.topic, [message]);
+  }
+  return groups;
+}
+
+/** Consumed messages grouped into one batch per partition, each in offset order as received. */
+export function byPartition(messages: readonly ConsumedMessage[]): ConsumedBatch[] {
+  const batches = new Map<string, { topic: string; partition: number; messages: ConsumedMessage[] }>();
+  for (const message of messages) {
+    const key = `${message.topic}\u0000${message.partition}`;
+    const batch = batches.get(key);
+    if (batch) batch.messages.push(message);
+    else batches.set(key, { topic: message.topic, partition: message.partition, messages: [message] });
+  }
+  return [...batches.values()];
+}
+
+export function toBuffer(value: string | Buffer): Buffer {
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+/**
+ * Creates the topics that are missing, tolerating a concurrent creator (another stage may create
+ * them meanwhile); returns the names this call created.
+ */
+export async function createMissingTopics(
+  specs: readonly TopicSpec[],
+  listTopics: () => Promise<string[]>,
+  create: (missing: readonly TopicSpec[]) => Promise<void>,
+): Promise<string[]> {
+  const existing = new Set(await listTopics());
+  const missing = specs.filter((spec) => !existing.has(spec.topic));
+  if (missing.length === 0) return [];
+  try {
+    await create(missing);
+  } catch (error) {
+    const now = new Set(await listTopics());
+    if (!missing.every((spec) => now.has(spec.topic))) throw error;
+  }
+  return missing.map((spec) => spec.topic);
+}
+
+/**
+ * Runs sends one after another: an idempotent producer whose sends overlap can have its
+ * sequence numbers reach a partition out of order, so each waits for the one before.
+ */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Calls `beat` every `everyMs` while `work` runs: long batches keep the group membership alive. */
+export async function withHeartbeat<T>(everyMs: number, beat: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    beat().catch(() => undefined);
+  }, everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The installed version of a package, found from its entry point (some packages do not export package.json). */
+export function packageVersion(name: string, from: string): string {
+  let dir = dirname(createRequire(from).resolve(name));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === name && manifest.version) return manifest.version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+/** Runs `connect`; when it fails, closes what it half-opened (sockets, librdkafka threads) before rethrowing. */
+export async function closingOnFailure<T>(connect: () => Promise<T>, close: () => Promise<unknown>): Promise<T> {
+  try {
+    return await connect();
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

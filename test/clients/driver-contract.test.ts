@@ -1,0 +1,215 @@
+/** One contract, every driver, the real broker: what the harness relies on a driver for. */
+import { expect } from 'chai';
+import type { ConsumedMessage, DriverAdmin, DriverConsumer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
+import { COMPRESSIONS } from '../../clients/driver.js';
+import { DriverError } from '../../clients/errors.js';
+import { openClient } from '../../clients/registry.js';
+import { requireDriver, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
+import { Cleanup, uniqueName, waitFor } from '../helpers/kafka.js';
+import { freePort } from '../helpers/processes.js';
+
+function messagesFor(topic: string, count: number, tag = 'm'): OutgoingMessage[] {
+  return Array.from({ length: count }, (_, i) => ({ topic, key: `key-${i}`, value: `${tag}-${i}`, headers: { text: `h-${i}`, bytes: Buffer.from([0, 255, i % 256]) } }));
+}
+
+for (const name of TEST_DRIVERS) {
+  describe(`clients/${name}: the driver contract (real broker)`, function () {
+    this.timeout(90_000);
+    const cleanup = new Cleanup();
+    let client: KafkaClient;
+    let admin: DriverAdmin;
+
+    before(async function () {
+      await requireDriver(this, name);
+      client = await testClient(name);
+      admin = await client.admin();
+    });
+    afterEach(() => cleanup.run());
+    after(async () => {
+      await admin.close();
+    });
+
+    async function freshTopic(partitions = 3): Promise<string> {
+      const topic = uniqueName(`contract-${name}`);
+      expect(await admin.createTopics([{ topic, partitions }])).to.deep.equal([topic]);
+      cleanup.add(() => admin.deleteTopics([topic]));
+      return topic;
+    }
+
+    /** Starts a consumer that collects every message it is handed, and commits each batch when `commit` is set. */
+    async function collect(topics: string[], groupId: string, commit = true): Promise<{ consumer: DriverConsumer; received: ConsumedMessage[] }> {
+      const consumer = await client.consumer({ groupId, topics, fromBeginning: true, maxWaitMs: 100 });
+      cleanup.add(() => consumer.stop());
+      const received: ConsumedMessage[] = [];
+      await consumer.run(async (batch) => {
+        received.push(...batch.messages);
+        const last = batch.messages.at(-1);
+        if (commit && last) await consumer.commit([{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1 }]);
+      });
+      return { consumer, received };
+    }
+
+    it('creates only the topics that are missing, and reports their offsets', async () => {
+      const topic = await freshTopic(3);
+      expect(await admin.createTopics([{ topic, partitions: 3 }])).to.deep.equal([]);
+      expect(await admin.listTopics()).to.include(topic);
+      expect(await admin.endOffsets(topic)).to.deep.equal([0, 1, 2].map((partition) => ({ partition, low: 0, high: 0 })));
+      const cluster = await admin.describeCluster();
+      expect(cluster.brokers.length).to.be.at.least(1);
+    });
+
+    it('produces idempotently and consumes every message with its key, value and headers', async () => {
+      const topic = await freshTopic(3);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 60));
+      await producer.send([{ topic, key: null, value: null }]);
+      const offsets = await admin.endOffsets(topic);
+      expect(offsets.reduce((sum, p) => sum + p.high, 0)).to.equal(61);
+
+      const { received } = await collect([topic], uniqueName('group'));
+      await waitFor('61 messages', () => (received.length >= 61 ? true : undefined));
+      const byValue = new Map(received.map((m) => [m.value?.toString() ?? 'null', m]));
+      for (let i = 0; i < 60; i++) {
+        const message = byValue.get(`m-${i}`);
+        expect(message?.key?.toString(), `message ${i}`).to.equal(`key-${i}`);
+        expect(message?.headers.text?.toString()).to.equal(`h-${i}`);
+        expect(message?.headers.bytes).to.deep.equal(Buffer.from([0, 255, i]));
+      }
+      expect(byValue.get('null')).to.include({ key: null, value: null });
+      // The same key always goes to the same partition.
+      const partitions = new Map(received.map((m) => [m.key?.toString(), m.partition]));
+      expect(new Set(partitions.values()).size).to.be.greaterThan(1);
+    });
+
+    it('commits offsets that the admin reads back, and a restarted member goes on from them', async () => {
+      const topic = await freshTopic(1);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 10, 'first'));
+      const groupId = uniqueName('group');
+      const first = await collect([topic], groupId);
+      await waitFor('the first 10', () => (first.received.length >= 10 ? true : undefined));
+      await waitFor('offset 10 committed', async () => ((await admin.committedOffsets(groupId, topic)).get(0) === 10 ? true : undefined));
+      await first.consumer.stop();
+
+      await producer.send(messagesFor(topic, 5, 'second'));
+      const second = await collect([topic], groupId);
+      await waitFor('the next 5', () => (second.received.length >= 5 ? true : undefined));
+      expect(second.received.map((m) => m.value?.toString())).to.deep.equal([0, 1, 2, 3, 4].map((i) => `second-${i}`));
+      expect(second.received.map((m) => m.offset)).to.deep.equal([10, 11, 12, 13, 14]);
+    });
+
+    it('pauses and resumes fetching', async () => {
+      const topic = await freshTopic(1);
+      const producer = await client.producer({ idempotent: false, acks: 'leader', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 5, 'before'));
+      const { consumer, received } = await collect([topic], uniqueName('group'));
+      await waitFor('5 before the pause', () => (received.length >= 5 ? true : undefined));
+      consumer.pause();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await producer.send(messagesFor(topic, 5, 'during'));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(received, 'nothing while paused').to.have.length(5);
+      consumer.resume();
+      await waitFor('5 after resume', () => (received.length >= 10 ? true : undefined));
+    });
+
+    it('resets an inactive group to the earliest offsets, so that it reads everything again', async () => {
+      const topic = await freshTopic(2);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 20));
+      const groupId = uniqueName('group');
+      const first = await collect([topic], groupId);
+      await waitFor('20 messages', () => (first.received.length >= 20 ? true : undefined));
+      await waitFor('every offset committed', async () => ([...(await admin.committedOffsets(groupId, topic)).values()].reduce((a, b) => a + b, 0) === 20 ? true : undefined));
+      await first.consumer.stop();
+
+      await admin.resetGroupToEarliest(groupId, [topic]);
+      expect(await admin.committedOffsets(groupId, topic)).to.deep.equal(new Map([[0, 0], [1, 0]]));
+      const again = await collect([topic], groupId);
+      await waitFor('20 messages again', () => (again.received.length >= 20 ? true : undefined));
+    });
+
+    it('commits messages and consumed offsets in one transaction', async () => {
+      const input = await freshTopic(1);
+      const output = await freshTopic(1);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(input, 8));
+      const groupId = uniqueName('group');
+      const transactional = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId: uniqueName('tx') });
+      cleanup.add(() => transactional.close());
+      const consumer = await client.consumer({ groupId, topics: [input], fromBeginning: true, maxWaitMs: 100 });
+      cleanup.add(() => consumer.stop());
+      let handled = 0;
+      await consumer.run(async (batch) => {
+        const last = batch.messages.at(-1);
+        if (!last) return;
+        const results = batch.messages.map((m) => ({ topic: output, key: m.key, value: `done-${m.value?.toString() ?? ''}` }));
+        await transactional.sendInTransaction(results, { consumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1 }] });
+        handled += batch.messages.length;
+      });
+      await waitFor('8 handled', () => (handled >= 8 ? true : undefined));
+      await waitFor('offset 8 committed by the transaction', async () => ((await admin.committedOffsets(groupId, input)).get(0) === 8 ? true : undefined));
+      const { received } = await collect([output], uniqueName('reader'));
+      await waitFor('8 results', () => (received.length >= 8 ? true : undefined));
+      expect(received.map((m) => m.value?.toString()).sort()).to.deep.equal(Array.from({ length: 8 }, (_, i) => `done-m-${i}`).sort());
+    });
+
+    for (const compression of COMPRESSIONS) {
+      it(`compression ${compression}: round trip, or a one-line refusal when the driver cannot`, async function () {
+        const supported = client.driver.capabilities.compressions.includes(compression);
+        if (!supported) {
+          try {
+            await client.producer({ idempotent: false, acks: 'leader', compression });
+            expect.fail('expected a refusal');
+          } catch (error) {
+            expect(error).to.be.instanceOf(DriverError);
+            expect((error as DriverError).code).to.equal('UNSUPPORTED');
+            expect((error as Error).message).to.include(compression).and.not.include('\n');
+          }
+          return;
+        }
+        const topic = await freshTopic(1);
+        const producer = await client.producer({ idempotent: true, acks: 'all', compression: compression });
+        cleanup.add(() => producer.close());
+        const big = 'x'.repeat(2_000);
+        await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic, key: `k${i}`, value: `${big}-${i}` })));
+        const { received } = await collect([topic], uniqueName('group'));
+        await waitFor('20 messages', () => (received.length >= 20 ? true : undefined));
+        expect(received.map((m) => m.value?.toString())).to.deep.equal(Array.from({ length: 20 }, (_, i) => `${big}-${i}`));
+      });
+    }
+
+    it('reports a handler that throws as a crash', async () => {
+      const topic = await freshTopic(1);
+      const producer = await client.producer({ idempotent: false, acks: 'leader', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 1));
+      const consumer = await client.consumer({ groupId: uniqueName('group'), topics: [topic], fromBeginning: true, maxWaitMs: 100 });
+      cleanup.add(() => consumer.stop());
+      const crashes: Error[] = [];
+      consumer.onCrash((error) => crashes.push(error));
+      await consumer.run(() => Promise.reject(new Error('handler failed on purpose')));
+      const [crash] = await waitFor('a crash', () => (crashes.length > 0 ? crashes : undefined));
+      expect(crash?.message).to.include('handler failed on purpose');
+    });
+
+    it('reports an unreachable broker in seconds, in one line', async () => {
+      const started = Date.now();
+      const unreachable = await openClient(name, { brokers: [`127.0.0.1:${await freePort()}`], clientId: 'unreachable', logLevel: 'nothing', retries: 1, requestTimeoutMs: 3_000 });
+      try {
+        await unreachable.admin();
+        expect.fail('expected a rejection');
+      } catch (error) {
+        expect(error).to.be.instanceOf(DriverError);
+        expect(['UNREACHABLE', 'TIMEOUT']).to.include((error as DriverError).code);
+        expect((error as Error).message).to.not.include('\n');
+      }
+      expect(Date.now() - started).to.be.below(10_000);
+    });
+  });
+}
