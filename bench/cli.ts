@@ -2,25 +2,28 @@
 /** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:all */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { COMPRESSIONS, type DriverName } from '../clients/driver.js';
+import { errorText } from '../clients/errors.js';
+import { loadDriver } from '../clients/registry.js';
 import { parseBrokerList } from '../kafka/cluster.js';
 import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
 import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
-import { checkNumber, commandLine, isInteractive, validate } from '../pipeline/cli-support.js';
+import { checkNumber, commandLine, isInteractive, validate, withDriverOption } from '../pipeline/cli-support.js';
 import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
 import { runLag } from './scenarios/lag.js';
-import { DEFAULTS, type Acks, type BaselineParams, type Compression, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+import { DEFAULTS, type Acks, type BaselineParams, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
 import { runReplay } from './scenarios/replay.js';
 import { runThroughput } from './scenarios/throughput.js';
 
 const d = DEFAULTS;
 
 function common<T>(argv: Argv<T>) {
-  return argv
+  return withDriverOption(argv)
     .option('brokers', { type: 'string', default: process.env.KAFKA_BROKERS, defaultDescription: '$KAFKA_BROKERS, else the local broker (started and stopped by the run)', describe: 'Kafka bootstrap servers' })
     .option('out', { type: 'string', describe: 'report folder [default: reports/<scenario>-<UTC timestamp>]' })
     .option('keep-topics', { type: 'boolean', default: false, describe: 'keep the run\'s topics (by default each run uses fresh topics and deletes them)' })
@@ -50,7 +53,7 @@ const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a be
   .option('workers', { type: 'number', describe: `producer worker threads [default: cores, ${d['10k'].workers}]` })
   .option('batch-size', { type: 'number', describe: `orders per send [${d['10k'].batchSize}]` })
   .option('acks', { type: 'string', choices: ['all', 'leader', 'none'], describe: `producer acks [${d['10k'].acks}]` })
-  .option('compression', { type: 'string', choices: ['none', 'gzip'], describe: `producer compression [${d['10k'].compression}]` })
+  .option('compression', { type: 'string', choices: COMPRESSIONS, describe: `producer compression, where the driver can [${d['10k'].compression}]` })
   .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
   .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
   .option('reference', { type: 'boolean', describe: "10k: also run Kafka's own Java ProducerPerformance on the same broker, same count, size and acks (needs Java; Maven on first use)" })
@@ -106,7 +109,7 @@ function throughputParams(): ThroughputParams {
     workers: args.workers ?? t.workers,
     batchSize: args['batch-size'] ?? t.batchSize,
     acks: (args.acks as Acks | undefined) ?? t.acks,
-    compression: (args.compression as Compression | undefined) ?? t.compression,
+    compression: (args.compression) ?? t.compression,
     partitions: args.partitions ?? t.partitions,
     seed: args.seed ?? t.seed,
     sampleMs: args['sample-ms'] ?? t.sampleMs,
@@ -146,11 +149,25 @@ async function target(): Promise<KafkaTarget> {
   return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
 }
 
+/** The driver must be installed and able to do what was asked, before anything runs. */
+async function checkDriver(): Promise<void> {
+  const driver = await loadDriver(args.driver as DriverName).catch((error: unknown) => {
+    process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
+    process.exit(1);
+  });
+  const compression = args.compression;
+  if (compression && !driver.info.capabilities.compressions.includes(compression)) {
+    process.stderr.write(`bench: --compression ${compression} is not available with --driver ${driver.info.name}; it does ${driver.info.capabilities.compressions.join(', ')} (see --help)\n`);
+    process.exit(2);
+  }
+}
+
+await checkDriver();
 let kafka: KafkaTarget | undefined;
 let exitCode = 0;
 try {
   kafka = await target();
-  const options: RunOptions = { target: kafka, progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports') };
+  const options: RunOptions = { target: kafka, driver: args.driver as DriverName, progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports') };
   const runs: { result: RunResult; dir: string }[] = [];
   if (scenario === 'baseline') runs.push(await runScenario('baseline', baselineParams(), runBaseline, options));
   if (scenario === '10k') {

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { DriverAdmin, DriverName, KafkaClient, TopicSpec } from '../clients/driver.js';
+import { openClient } from '../clients/registry.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import type { PipelineTopics } from '../pipeline/contracts/topics.js';
 import { InventoryService } from '../pipeline/inventory/service.js';
-import { createKafka } from '../pipeline/kafka-client.js';
 import type { Clock } from './measure/clock.js';
 import type { Progress } from './progress.js';
 
-/** What a scenario gets to run with: the cluster, a clock, progress, and fresh topics that are cleaned up. */
+/** What a scenario gets to run with: the cluster, a client of the run's driver, a clock, progress, and fresh topics that are cleaned up. */
 export interface BenchContext {
-  readonly kafka: Kafka;
+  /** A client of the run's driver. */
+  readonly client: KafkaClient;
   /** The run's admin client, connected for the whole run. */
-  readonly admin: Admin;
+  readonly admin: DriverAdmin;
   readonly target: KafkaTarget;
   readonly clock: Clock;
   readonly progress: Progress;
@@ -20,12 +21,15 @@ export interface BenchContext {
   freshTopics(partitions: number): Promise<PipelineTopics>;
   /** One more topic of the run's, `<runId>-<suffix>`; deleted at the end unless --keep-topics. */
   freshTopic(suffix: string, partitions: number): Promise<string>;
+  /** A client of another driver (bench:clients), on the same cluster. */
+  clientOf(driver: DriverName): Promise<KafkaClient>;
   /** Registers a step for the end of the run (stop a stage, delete topics), run in reverse order. */
   onCleanup(step: () => Promise<unknown>): void;
 }
 
 export interface ContextOptions {
   readonly target: KafkaTarget;
+  readonly driver: DriverName;
   readonly clock: Clock;
   readonly progress: Progress;
   readonly keepTopics: boolean;
@@ -35,16 +39,16 @@ export interface ContextOptions {
 /** Runs one scenario in a context and always cleans up after it. */
 export async function withBenchContext<T>(options: ContextOptions, scenario: (context: BenchContext) => Promise<T>): Promise<T> {
   const runId = `bench-${options.scenario}-${randomUUID().slice(0, 8)}`;
-  const kafka = createKafka({ brokers: options.target.brokers, clientId: runId, logLevel: process.env.KAFKAJS_LOG_LEVEL ?? 'error' });
-  const admin = kafka.admin();
-  await admin.connect();
+  const clientOf = (driver: DriverName): Promise<KafkaClient> => openClient(driver, { brokers: options.target.brokers, clientId: runId, logLevel: 'error' });
+  const client = await clientOf(options.driver);
+  const admin = await client.admin();
   const steps: (() => Promise<unknown>)[] = [];
-  const createTopics = async (specs: { topic: string; numPartitions: number }[]): Promise<void> => {
-    await admin.createTopics({ topics: specs, waitForLeaders: true });
-    if (!options.keepTopics) steps.push(() => admin.deleteTopics({ topics: specs.map((spec) => spec.topic) }));
+  const createTopics = async (specs: TopicSpec[]): Promise<void> => {
+    await admin.createTopics(specs);
+    if (!options.keepTopics) steps.push(() => admin.deleteTopics(specs.map((spec) => spec.topic)));
   };
   const context: BenchContext = {
-    kafka,
+    client,
     admin,
     target: options.target,
     clock: options.clock,
@@ -53,17 +57,18 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     async freshTopics(partitions) {
       const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
       await createTopics([
-        { topic: topics.orders, numPartitions: partitions },
-        { topic: topics.inventory, numPartitions: partitions },
-        { topic: topics.deadLetter, numPartitions: 1 },
+        { topic: topics.orders, partitions },
+        { topic: topics.inventory, partitions },
+        { topic: topics.deadLetter, partitions: 1 },
       ]);
       return topics;
     },
     async freshTopic(suffix, partitions) {
       const topic = `${runId}-${suffix}`;
-      await createTopics([{ topic, numPartitions: partitions }]);
+      await createTopics([{ topic, partitions }]);
       return topic;
     },
+    clientOf,
     onCleanup(step) {
       steps.push(step);
     },
@@ -72,7 +77,7 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     return await scenario(context);
   } finally {
     for (const step of steps.reverse()) await step().catch(() => undefined);
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
@@ -88,7 +93,7 @@ export interface BenchInventorySettings {
  * and stopped at cleanup.
  */
 export async function startBenchInventory(context: BenchContext, topics: PipelineTopics, settings: BenchInventorySettings): Promise<InventoryService> {
-  const inventory = new InventoryService(context.kafka, {
+  const inventory = new InventoryService(context.client, {
     topics,
     groupId: `${context.runId}-inventory`,
     initialStock: 1_000_000_000,

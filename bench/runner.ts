@@ -1,3 +1,4 @@
+import type { DriverInfo, DriverName } from '../clients/driver.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import { withBenchContext, type BenchContext } from './harness.js';
 import { systemClock } from './measure/clock.js';
@@ -9,6 +10,8 @@ import type { ScenarioOutcome } from './scenarios/scenario.js';
 
 export interface RunOptions {
   readonly target: KafkaTarget;
+  /** The client driver of the run's pipeline and load. */
+  readonly driver: DriverName;
   readonly progress: Progress;
   readonly keepTopics: boolean;
   /** The report folder; default reports/<scenario>-<UTC timestamp>. */
@@ -24,13 +27,17 @@ export async function runScenario<P extends object>(
   options: RunOptions,
 ): Promise<{ result: RunResult; dir: string }> {
   const started = new Date();
-  const outcome = await withBenchContext({ target: options.target, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario }, (context) => run(context, params));
+  let drivers: readonly DriverInfo[] = [];
+  const outcome = await withBenchContext({ target: options.target, driver: options.driver, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario }, (context) => {
+    drivers = [context.client.driver];
+    return run(context, params);
+  });
   const result: RunResult = {
     scenario,
     started_at: started.toISOString(),
     ended_at: new Date().toISOString(),
     parameters: Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value as FigureValue])),
-    environment: describeEnvironment(options.target),
+    environment: describeEnvironment(options.target, outcome.drivers ?? drivers),
     warmup: outcome.warmup,
     figures: outcome.figures,
     histograms: outcome.histograms,

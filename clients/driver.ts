@@ -172,8 +172,17 @@ export interface ClusterInfo {
   readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number }[];
 }
 
+/** A consumer group as the coordinator sees it. */
+export interface GroupInfo {
+  /** Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, or Unknown. */
+  readonly state: string;
+  readonly members: number;
+}
+
 export interface DriverAdmin {
   describeCluster(): Promise<ClusterInfo>;
+  /** Asks the group coordinator about a group (an unknown group is Dead or Empty with no members). */
+  describeGroup(groupId: string): Promise<GroupInfo>;
   listTopics(): Promise<string[]>;
   /** Creates the topics that do not exist yet and waits for their leaders; returns the names it created. */
   createTopics(specs: readonly TopicSpec[]): Promise<string[]>;

@@ -1,4 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
+import type { ClusterInfo, DriverName } from '../clients/driver.js';
+import { errorText } from '../clients/errors.js';
+import { DEFAULT_DRIVER, openClient } from '../clients/registry.js';
 import { LocalKafkaError } from './errors.js';
 
 /** Parses a comma-separated "host:port" list; throws a one-line error naming the bad entry. */
@@ -18,49 +20,37 @@ export function parseBrokerList(list: string, source = 'KAFKA_BROKERS'): string[
   return brokers;
 }
 
-export interface ClusterInfo {
-  readonly clusterId: string;
-  readonly controller: number | null;
-  readonly brokers: readonly { nodeId: number; host: string; port: number }[];
-}
-
 /**
  * Asks the cluster for its metadata, giving up after timeoutMs with a one-line
  * BROKER_UNREACHABLE error, so an unreachable broker is reported in seconds, not after a hang.
  * With `groups`, also asks the group coordinator about a group: on a new broker that is what makes
  * it create and load its offsets topic, so consumer groups can join at once afterwards.
+ * The probe goes through a client driver (the default one unless named).
  */
-export async function describeCluster(brokers: readonly string[], timeoutMs: number, options: { groups?: boolean } = {}): Promise<ClusterInfo> {
-  const kafka = new Kafka({
-    clientId: 'kafka-bench-probe',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
+export async function describeCluster(brokers: readonly string[], timeoutMs: number, options: { groups?: boolean; driver?: DriverName } = {}): Promise<ClusterInfo> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
   });
+  const probe = async (): Promise<ClusterInfo> => {
+    const client = await openClient(options.driver ?? DEFAULT_DRIVER, { brokers, clientId: 'kafka-bench-probe', logLevel: 'nothing', connectTimeoutMs: Math.min(timeoutMs, 3000), requestTimeoutMs: timeoutMs, retries: 0 });
+    const admin = await client.admin();
+    try {
+      const info = await admin.describeCluster();
+      if (options.groups) await admin.describeGroup('kafka-bench-readiness-probe');
+      return info;
+    } finally {
+      // Also when the probe lost the race: it closes what it opened.
+      await admin.close().catch(() => undefined);
+    }
+  };
   try {
-    return await Promise.race([
-      (async () => {
-        await admin.connect();
-        const info = await admin.describeCluster();
-        if (options.groups) await admin.describeGroups(['kafka-bench-readiness-probe']);
-        return info;
-      })(),
-      timeout,
-    ]);
+    return await Promise.race([probe(), timeout]);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LocalKafkaError('BROKER_UNREACHABLE', `cannot reach Kafka at ${brokers.join(',')}: ${reason}`, { cause: error });
+    throw new LocalKafkaError('BROKER_UNREACHABLE', `cannot reach Kafka at ${brokers.join(',')}: ${errorText(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
   }
 }

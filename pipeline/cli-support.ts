@@ -3,7 +3,10 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { describeCluster, parseBrokerList } from '../kafka/cluster.js';
 import { localBrokerOptions, startLocalBroker } from '../kafka/local-broker.js';
+import { DRIVER_NAMES, LOG_LEVELS, type DriverName, type LogLevel } from '../clients/driver.js';
+import { DEFAULT_DRIVER } from '../clients/registry.js';
 import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, type PipelineTopics } from './contracts/topics.js';
+import type { KafkaConnection } from './kafka.js';
 
 /** A yargs parser whose errors are one line naming the flag, with exit code 2. */
 export function commandLine(scriptName: string, usage: string, description: string): Argv {
@@ -55,9 +58,22 @@ export function validate(...problems: (string | undefined)[]): true {
 
 const env = process.env;
 
-/** --brokers and the topic flags, each with its environment variable as default. */
+/** --driver: which client library talks to Kafka, by name [env KAFKA_DRIVER]. */
+export function withDriverOption<T>(argv: Argv<T>) {
+  return argv.option('driver', { type: 'string', choices: DRIVER_NAMES, default: env.KAFKA_DRIVER ?? DEFAULT_DRIVER, describe: 'Kafka client driver [env KAFKA_DRIVER]' });
+}
+
+/** KAFKA_LOG_LEVEL (or the older KAFKAJS_LOG_LEVEL): the client library's own log lines on stderr. */
+export function logLevelFromEnv(environment: NodeJS.ProcessEnv = env, fallback: LogLevel = 'warn'): LogLevel {
+  const raw = environment.KAFKA_LOG_LEVEL ?? environment.KAFKAJS_LOG_LEVEL;
+  if (raw === undefined || raw === '') return fallback;
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`KAFKA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${raw}`);
+  return raw as LogLevel;
+}
+
+/** --driver, --brokers and the topic flags, each with its environment variable as default. */
 export function withKafkaOptions<T>(argv: Argv<T>) {
-  return argv
+  return withDriverOption(argv)
     .option('brokers', { type: 'string', default: env.KAFKA_BROKERS, defaultDescription: '$KAFKA_BROKERS, else the local broker', describe: 'Kafka bootstrap servers, host:port[,host:port]' })
     .option('order-topic', { type: 'string', default: env.ORDER_TOPIC ?? DEFAULT_TOPICS.orders, describe: 'OrderPlaced topic [env ORDER_TOPIC]' })
     .option('inventory-topic', { type: 'string', default: env.INVENTORY_TOPIC ?? DEFAULT_TOPICS.inventory, describe: 'inventory results topic [env INVENTORY_TOPIC]' })
@@ -79,10 +95,10 @@ export function isInteractive(stream: NodeJS.WriteStream = process.stderr): bool
  * The brokers a pipeline stage talks to: --brokers/KAFKA_BROKERS (checked to answer within seconds),
  * else the local broker, started if needed and left running for the other stages.
  */
-export async function stageBrokers(brokersFlag: string | undefined, stage: string): Promise<string[]> {
+export async function stageBrokers(brokersFlag: string | undefined, stage: string, driver?: DriverName): Promise<string[]> {
   if (brokersFlag) {
     const brokers = parseBrokerList(brokersFlag, '--brokers');
-    await describeCluster(brokers, 5_000);
+    await describeCluster(brokers, 5_000, driver ? { driver } : {});
     return brokers;
   }
   const started = await startLocalBroker(localBrokerOptions(process.env), (message) => {
@@ -90,6 +106,21 @@ export async function stageBrokers(brokersFlag: string | undefined, stage: strin
   });
   if (!started.alreadyRunning) process.stderr.write(`${stage}: started the local broker on ${started.broker}; 'npm run kafka:down' stops it\n`);
   return [started.broker];
+}
+
+/** The cluster a stage talks to and the driver it uses: brokers resolved (and checked), the driver and log level parsed. */
+export async function stageConnection(args: { brokers: string | undefined; driver: string }, stage: string): Promise<KafkaConnection> {
+  const logLevel = logLevelFromEnv();
+  const brokers = await stageBrokers(args.brokers, stage, args.driver as DriverName);
+  return { driver: args.driver as DriverName, brokers, logLevel };
+}
+
+/** A consumer that stopped for good leaves nothing to do: exit non-zero, so that a supervisor restarts the stage. */
+export function exitOnCrash(stage: string): (error: Error) => void {
+  return (error) => {
+    process.stderr.write(`${stage}: the consumer stopped on an error it cannot recover from, exiting: ${error.message}\n`);
+    process.exit(1);
+  };
 }
 
 /** Runs stop() on the first SIGINT or SIGTERM; a second signal exits at once. */

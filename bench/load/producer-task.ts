@@ -1,30 +1,39 @@
-import type { CompressionTypes } from 'kafkajs';
+import type { DriverName, ProducerOptions } from '../../clients/driver.js';
 
-/** One worker thread's share of a throughput run: plain data, posted to the worker. */
+/** One worker thread's share of a produce load: plain data, posted to the worker. */
 export interface ProducerTask {
   readonly workerIndex: number;
+  readonly driver: DriverName;
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly count: number;
-  /** Orders sent first to `warmupTopic`, unmeasured, so that the thread's JIT is warm when measuring starts. */
+  /** Orders sent first to `warmupTopic`, unmeasured, so that the thread's JIT and the client are warm when measuring starts. */
   readonly warmup: number;
   readonly warmupTopic: string;
   readonly seed: number;
+  /** Orders per send. */
   readonly batchSize: number;
-  readonly acks: -1 | 0 | 1;
-  readonly compression: CompressionTypes;
+  readonly producer: ProducerOptions;
   /** Sends a worker keeps in flight at once; the next batch is built while earlier ones wait for acks. */
   readonly inFlight: number;
+  /** This worker's sends per second on a fixed schedule (open loop, latency from each send's intended time); null: as fast as acks allow. */
+  readonly sendsPerSecond: number | null;
 }
 
-/** What a worker posts back: counts, its time span, and its produce-to-ack histogram, encoded. */
+/** What a worker posts back: counts, its time span, and its histograms, encoded. */
 export interface ProducerTaskResult {
   readonly workerIndex: number;
   readonly sent: number;
   readonly failed: number;
+  /** Keys, values and headers of the measured messages. */
   readonly bytes: number;
   readonly startedMicros: number;
   readonly endedMicros: number;
+  /** Produce-to-ack, per message, from each send's intended time. */
   readonly histogram: string;
+  /** How late each send started after its intended time (rate only). */
+  readonly sendLag: string | null;
+  /** Time spent making the measured messages (generating, serialising, headers), in µs. */
+  readonly buildMicros: number;
   readonly firstError: string | undefined;
 }

@@ -1,65 +1,94 @@
-/** A piscina worker: produces its share of orders and returns its measurements (see producer-task.ts). */
-import { Partitioners, type Message } from 'kafkajs';
+/** A piscina worker: produces its share of orders through the chosen driver and returns its measurements (see producer-task.ts). */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DriverProducer, OutgoingMessage } from '../../clients/driver.js';
+import { errorText } from '../../clients/errors.js';
+import { openClient } from '../../clients/registry.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
-import { createKafka } from '../../pipeline/kafka-client.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
-import { toMessage } from '../../pipeline/producer/order-producer.js';
+import { orderMessage } from '../../pipeline/producer/order-producer.js';
+import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
 import { systemClock } from '../measure/clock.js';
-import { benchHeaders } from '../measure/headers.js';
+import { benchHeaders, type Phase } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 
-function messageBytes(message: Message): number {
-  const headers = Object.entries(message.headers ?? {}).reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
-  return Buffer.byteLength(String(message.value)) + Buffer.byteLength(String(message.key)) + headers;
+const clock = systemClock;
+
+/** In open loop the sends do not wait for acks; past this many outstanding the client is hopelessly behind and the run is bounded. */
+const MAX_OPEN_LOOP_IN_FLIGHT = 10_000;
+
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = message.value === null ? 0 : Buffer.byteLength(message.value) + (message.key === null ? 0 : Buffer.byteLength(message.key));
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
+  return bytes;
+}
+
+function batchOf(generator: OrderGenerator, topic: string, size: number, intendedMicros: number, phase: Phase): OutgoingMessage[] {
+  const headers = benchHeaders(intendedMicros, phase);
+  const messages: OutgoingMessage[] = new Array<OutgoingMessage>(size);
+  for (let i = 0; i < size; i++) messages[i] = orderMessage(topic, generator.next(), headers);
+  return messages;
+}
+
+async function warmUp(producer: DriverProducer, generator: OrderGenerator, task: ProducerTask): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
+    inFlight.push(producer.send(batchOf(generator, task.warmupTopic, Math.min(task.batchSize, task.warmup - warmed), clock.nowMicros(), 'warmup')));
+    if (inFlight.length >= task.inFlight) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
 }
 
 export default async function produceShare(task: ProducerTask): Promise<ProducerTaskResult> {
-  const clock = systemClock;
-  const kafka = createKafka({ brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
-  // Idempotence needs acks from all in-sync replicas; with acks=leader or none it is off.
-  const idempotent = task.acks === -1;
-  const producer = kafka.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : task.inFlight, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer.connect();
+  const client = await openClient(task.driver, { brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
+  const producer = await client.producer(task.producer);
   const generator = new OrderGenerator({ seed: task.seed, placedAt: wallClock });
   const histogram = createLatencyHistogram();
+  const sendLag = task.sendsPerSecond === null ? undefined : createLatencyHistogram();
   let sent = 0;
   let failed = 0;
   let bytes = 0;
+  let buildMicros = 0;
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
-
-  for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
-    const messages = Array.from({ length: Math.min(task.batchSize, task.warmup - warmed) }, () => toMessage(generator.next(), benchHeaders(clock.nowMicros(), 'warmup')));
-    await producer.send({ topic: task.warmupTopic, acks: task.acks, compression: task.compression, messages });
-  }
-
-  const startedMicros = clock.nowMicros();
-  for (let built = 0; built < task.count; ) {
-    const size = Math.min(task.batchSize, task.count - built);
-    built += size;
-    // Every message of a batch is stamped when the batch is made: its latency includes the wait for earlier sends.
-    const intended = clock.nowMicros();
-    const headers = benchHeaders(intended, 'measure');
-    const messages = Array.from({ length: size }, () => toMessage(generator.next(), headers));
-    bytes += messages.reduce((sum, m) => sum + messageBytes(m), 0);
-    const send: Promise<void> = producer
-      .send({ topic: task.topic, acks: task.acks, compression: task.compression, messages })
-      .then(
+  try {
+    await warmUp(producer, generator, task);
+    const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
+    const startedMicros = clock.nowMicros();
+    const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
+    for (let built = 0, sendIndex = 0; built < task.count; sendIndex++) {
+      const size = Math.min(task.batchSize, task.count - built);
+      built += size;
+      // Closed loop: a batch is stamped when it is made, so its latency includes the wait for earlier sends.
+      let intended = clock.nowMicros();
+      if (schedule) {
+        intended = schedule.intendedMicros(sendIndex);
+        const wait = (intended - clock.nowMicros()) / 1000;
+        if (wait >= 1) await sleep(wait);
+      }
+      const buildStarted = clock.nowMicros();
+      const messages = batchOf(generator, task.topic, size, intended, 'measure');
+      const sendStarted = clock.nowMicros();
+      buildMicros += sendStarted - buildStarted;
+      if (sendLag) recordMicros(sendLag, buildStarted - intended);
+      for (const message of messages) bytes += messageBytes(message);
+      const send: Promise<void> = producer.send(messages).then(
         () => {
           sent += size;
           recordMicros(histogram, clock.nowMicros() - intended, size);
         },
         (error: unknown) => {
           failed += size;
-          firstError ??= error instanceof Error ? error.message : String(error);
+          firstError ??= errorText(error);
         },
-      )
-      .finally(() => inFlight.delete(send));
-    inFlight.add(send);
-    if (inFlight.size >= task.inFlight) await Promise.race(inFlight);
+      );
+      const tracked = send.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const endedMicros = clock.nowMicros();
+    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros, firstError };
+  } finally {
+    await producer.close();
   }
-  await Promise.all(inFlight);
-  const endedMicros = clock.nowMicros();
-  await producer.disconnect();
-  return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), firstError };
 }

@@ -1,3 +1,5 @@
+import { headerText, type MessageHeaders } from '../../pipeline/contracts/headers.js';
+
 /** Headers the bench puts on each order; the inventory copies them onto the order's result. */
 export const BENCH_HEADERS = {
   /** When the send was meant to happen, µs since the epoch (the rate schedule's time, or the send's start). */
@@ -12,15 +14,9 @@ export function benchHeaders(intendedMicros: number, phase: Phase): Record<strin
   return { [BENCH_HEADERS.intendedMicros]: String(intendedMicros), [BENCH_HEADERS.phase]: phase };
 }
 
-type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
-
-export function readBenchHeaders(headers: Record<string, HeaderValue> | undefined): { intendedMicros: number; phase: Phase } | undefined {
-  const text = (name: string): string | undefined => {
-    const value = headers?.[name];
-    return (Array.isArray(value) ? value[0] : value)?.toString();
-  };
-  const intended = Number(text(BENCH_HEADERS.intendedMicros));
-  const phase = text(BENCH_HEADERS.phase);
+export function readBenchHeaders(headers: MessageHeaders | undefined): { intendedMicros: number; phase: Phase } | undefined {
+  const intended = Number(headerText(headers, BENCH_HEADERS.intendedMicros));
+  const phase = headerText(headers, BENCH_HEADERS.phase);
   if (!Number.isFinite(intended) || (phase !== 'warmup' && phase !== 'measure')) return undefined;
   return { intendedMicros: intended, phase };
 }

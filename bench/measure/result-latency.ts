@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { DriverConsumer, KafkaClient } from '../../clients/driver.js';
 import { createLatencyHistogram, recordMicros, type LatencyHistogram } from '../../pipeline/histogram.js';
 import type { Clock } from './clock.js';
 import { readBenchHeaders } from './headers.js';
@@ -11,39 +11,33 @@ export class ResultLatencyRecorder {
   readonly histogram: LatencyHistogram = createLatencyHistogram();
   warmupResults = 0;
   measuredResults = 0;
-  private readonly consumer: Consumer;
+  private consumer: DriverConsumer | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly client: KafkaClient,
     private readonly topic: string,
-    groupId: string,
+    private readonly groupId: string,
     private readonly clock: Clock,
-  ) {
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
-  }
+  ) {}
 
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async (payload) => {
-        const now = this.clock.nowMicros();
-        for (const message of payload.batch.messages) {
-          const bench = readBenchHeaders(message.headers);
-          if (bench?.phase === 'measure') {
-            recordMicros(this.histogram, now - bench.intendedMicros);
-            this.measuredResults += 1;
-          } else if (bench?.phase === 'warmup') {
-            this.warmupResults += 1;
-          }
+    this.consumer = await this.client.consumer({ groupId: this.groupId, topics: [this.topic], fromBeginning: true, maxWaitMs: 100 });
+    await this.consumer.run((batch) => {
+      const now = this.clock.nowMicros();
+      for (const message of batch.messages) {
+        const bench = readBenchHeaders(message.headers);
+        if (bench?.phase === 'measure') {
+          recordMicros(this.histogram, now - bench.intendedMicros);
+          this.measuredResults += 1;
+        } else if (bench?.phase === 'warmup') {
+          this.warmupResults += 1;
         }
-        await payload.heartbeat();
-      },
+      }
+      return Promise.resolve();
     });
   }
 
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { cpus, release, totalmem, type } from 'node:os';
+import type { DriverInfo } from '../../clients/driver.js';
 import type { KafkaTarget } from '../../kafka/embedded.js';
 import { projectRoot } from '../../kafka/paths.js';
 import { KAFKA_VERSION } from '../../kafka/version.js';
@@ -16,12 +16,7 @@ function commit(): string {
   }
 }
 
-export function kafkajsVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('kafkajs/package.json') as { version: string }).version;
-}
-
-export function describeEnvironment(target: KafkaTarget): RunEnvironment {
+export function describeEnvironment(target: KafkaTarget, drivers: readonly DriverInfo[]): RunEnvironment {
   const processors = cpus();
   return {
     kafka: {
@@ -29,7 +24,7 @@ export function describeEnvironment(target: KafkaTarget): RunEnvironment {
       brokers: target.brokers,
       origin: target.origin,
     },
-    client: { name: 'kafkajs', version: kafkajsVersion() },
+    drivers: drivers.map((d) => ({ name: d.name, library: d.library, version: d.version })),
     node: process.version,
     os: `${type()} ${release()}`,
     cpu: { model: processors[0]?.model.trim() ?? 'unknown', cores: processors.length },

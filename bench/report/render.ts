@@ -11,7 +11,7 @@ export function renderSummary(run: RunResult): string {
   const lines = [
     `${run.scenario}: ${run.passed ? 'PASSED' : 'FAILED'}`,
     `  ran ${run.started_at} → ${run.ended_at}`,
-    `  on ${env.kafka.version} at ${env.kafka.brokers.join(',')}; ${env.client.name} ${env.client.version}; Node ${env.node}; ${env.os}`,
+    `  on ${env.kafka.version} at ${env.kafka.brokers.join(',')}; ${env.drivers.map((d) => `${d.name} driver (${d.library} ${d.version})`).join(', ')}; Node ${env.node}; ${env.os}`,
     `  machine: ${env.cpu.model}, ${env.cpu.cores} cores, ${env.memory_gib} GiB; commit ${env.commit}`,
     ...(env.kafka.origin === 'local-started'
       ? ['  note: this run started the broker, whose JVM was still warming up; for steady-state figures start it first (npm run kafka:up)']

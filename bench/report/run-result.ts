@@ -1,11 +1,18 @@
 import type { LatencySummaryMs } from '../../pipeline/histogram.js';
 
-export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay';
+export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay' | 'clients';
+
+export interface RunDriver {
+  readonly name: string;
+  readonly library: string;
+  readonly version: string;
+}
 
 /** What ran on what: every report carries it. */
 export interface RunEnvironment {
   readonly kafka: { readonly version: string; readonly brokers: readonly string[]; readonly origin: string };
-  readonly client: { readonly name: 'kafkajs'; readonly version: string };
+  /** The client drivers the run used: each one's name, library and version. */
+  readonly drivers: readonly RunDriver[];
   readonly node: string;
   readonly os: string;
   readonly cpu: { readonly model: string; readonly cores: number };

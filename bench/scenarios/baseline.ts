@@ -20,16 +20,15 @@ function histogramRecord(name: string, description: string, histogram: LatencyHi
  * fixed rate (open loop, latency from each send's intended time).
  */
 export async function runBaseline(context: BenchContext, params: BaselineParams): Promise<ScenarioOutcome> {
-  const { kafka, clock, progress } = context;
+  const { client, clock, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
   await startBenchInventory(context, topics, { seed: params.seed });
-  const results = new ResultLatencyRecorder(kafka, topics.inventory, `${context.runId}-results`, clock);
+  const results = new ResultLatencyRecorder(client, topics.inventory, `${context.runId}-results`, clock);
   await results.start();
   context.onCleanup(() => results.stop());
-  const publisher = new OrderPublisher(kafka, topics.orders);
-  await publisher.connect();
-  context.onCleanup(() => publisher.disconnect());
+  const publisher = await OrderPublisher.open(client, topics.orders);
+  context.onCleanup(() => publisher.close());
   const generator = new OrderGenerator({ seed: params.seed, placedAt: wallClock });
 
   progress.phase(`warm-up: ${params.warmup} orders`);

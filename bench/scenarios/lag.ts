@@ -14,7 +14,7 @@ const round = (value: number, digits = 1): number => Math.round(value * 10 ** di
  * from broker offsets, rises while the producer runs and must come back to zero after it stops.
  */
 export async function runLag(context: BenchContext, params: LagParams): Promise<ScenarioOutcome> {
-  const { kafka, progress } = context;
+  const { client, progress } = context;
   const limit = params.timeoutS * 1000;
   const count = Math.round(params.rate * params.durationS);
   const topics = await context.freshTopics(params.partitions);
@@ -48,9 +48,8 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   });
 
   progress.phase(`producing ${count} orders at ${params.rate}/s into a consumer throttled to ${params.throttleMs} ms per order`);
-  const publisher = new OrderPublisher(kafka, topics.orders);
-  await publisher.connect();
-  context.onCleanup(() => publisher.disconnect());
+  const publisher = await OrderPublisher.open(client, topics.orders);
+  context.onCleanup(() => publisher.close());
   const summary = await withDeadline(
     'producing',
     limit,

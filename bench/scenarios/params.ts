@@ -1,4 +1,7 @@
 import { cpus } from 'node:os';
+import type { Acks, Compression } from '../../clients/driver.js';
+
+export type { Acks, Compression };
 
 /** Each scenario's parameters, with their defaults: the one place they are set. */
 export interface BaselineParams {
@@ -13,9 +16,6 @@ export interface BaselineParams {
   /** Limit of each phase, in seconds. */
   readonly timeoutS: number;
 }
-
-export type Acks = 'all' | 'leader' | 'none';
-export type Compression = 'none' | 'gzip';
 
 export interface ThroughputParams {
   readonly count: number;
@@ -61,5 +61,3 @@ export const DEFAULTS = {
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
 } as const;
-
-export const ACKS: Record<Acks, -1 | 0 | 1> = { all: -1, leader: 1, none: 0 };

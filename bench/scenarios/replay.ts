@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { DriverAdmin } from '../../clients/driver.js';
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
 import { AnalyticsService } from '../../pipeline/analytics/service.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
@@ -16,16 +16,16 @@ const MALFORMED = ['not json at all', '{"order_id":"ORD-BAD-1","restaurant":"Moo
 /** A fixed event-time schedule, so that a rerun with the same seed gives the same orders, times included. */
 const EVENT_TIME_START = new Date('2026-02-15T10:00:00.000Z');
 
-async function endOffsets(admin: Admin, topics: PipelineTopics): Promise<Record<string, number>> {
+async function endOffsets(admin: DriverAdmin, topics: PipelineTopics): Promise<Record<string, number>> {
   const entries = await Promise.all(
-    [topics.orders, topics.inventory, topics.deadLetter].map(async (topic) => [topic, (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0)] as const),
+    [topics.orders, topics.inventory, topics.deadLetter].map(async (topic) => [topic, (await admin.endOffsets(topic)).reduce((sum, p) => sum + p.high, 0)] as const),
   );
   return Object.fromEntries(entries);
 }
 
 /** One analytics pass: consume all three topics to their end offsets as `groupId`, and return the figures. */
 async function analyticsPass(context: BenchContext, topics: PipelineTopics, groupId: string, ends: Record<string, number>, limitMs: number): Promise<Figures> {
-  const analytics = new AnalyticsService(context.kafka, { topics, groupId, reportEveryMessages: 0 });
+  const analytics = new AnalyticsService(context.client, { topics, groupId, reportEveryMessages: 0 });
   await analytics.start();
   try {
     await until(`analytics pass as ${groupId}`, limitMs, () => (Object.entries(ends).every(([topic, end]) => (analytics.consumed()[topic] ?? 0) >= end) ? true : undefined));
@@ -41,22 +41,20 @@ async function analyticsPass(context: BenchContext, topics: PipelineTopics, grou
  * three must be identical, byte for byte.
  */
 export async function runReplay(context: BenchContext, params: ReplayParams): Promise<ScenarioOutcome> {
-  const { kafka, progress } = context;
+  const { client, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
   const { admin } = context;
 
   progress.phase(`producing ${params.count} orders and processing them`);
-  const publisher = new OrderPublisher(kafka, topics.orders);
-  await publisher.connect();
+  const publisher = await OrderPublisher.open(client, topics.orders);
   const summary = await produceOrders(new OrderGenerator({ seed: params.seed, placedAt: fixedSchedule(EVENT_TIME_START, 250) }), publisher, { count: params.count, pacing: { kind: 'batch', batchSize: 500 } });
-  await publisher.disconnect();
+  await publisher.close();
   // A few messages that are not orders, so that the dead-letter topic is part of what is replayed.
-  const raw = kafka.producer();
-  await raw.connect();
-  await raw.send({ topic: topics.orders, messages: MALFORMED.map((value) => ({ value })) });
-  await raw.disconnect();
-  const inventory = new InventoryService(kafka, {
+  const raw = await client.producer({ idempotent: false, acks: 'all', compression: 'none' });
+  await raw.send(MALFORMED.map((value) => ({ topic: topics.orders, key: null, value })));
+  await raw.close();
+  const inventory = new InventoryService(client, {
     topics,
     groupId: `${context.runId}-inventory`,
     initialStock: params.initialStock,
@@ -77,7 +75,7 @@ export async function runReplay(context: BenchContext, params: ReplayParams): Pr
   progress.phase('analytics, first pass');
   const first = await analyticsPass(context, topics, group, ends, limit);
   progress.phase('resetting the group to the earliest offsets');
-  for (const topic of [topics.orders, topics.inventory, topics.deadLetter]) await admin.resetOffsets({ groupId: group, topic, earliest: true });
+  await admin.resetGroupToEarliest(group, [topics.orders, topics.inventory, topics.deadLetter]);
   progress.phase('analytics, second pass after the reset');
   const second = await analyticsPass(context, topics, group, ends, limit);
   progress.phase('analytics, third pass as a fresh group');

@@ -1,3 +1,4 @@
+import type { DriverInfo } from '../../clients/driver.js';
 import type { Check, HistogramRecord, RunResult, SeriesRecord } from '../report/run-result.js';
 
 /** What a scenario returns; the runner adds what ran, on what, and when. */
@@ -8,4 +9,6 @@ export interface ScenarioOutcome {
   readonly series: readonly SeriesRecord[];
   readonly checks: readonly Check[];
   readonly documents?: RunResult['documents'];
+  /** The drivers the scenario used, when not just the run's own (bench:clients). */
+  readonly drivers?: readonly DriverInfo[];
 }

@@ -1,4 +1,3 @@
-import { CompressionTypes } from 'kafkajs';
 import { Piscina } from 'piscina';
 import type { KafkaJavaTools } from '../../kafka/local-broker.js';
 import { AnalyticsService } from '../../pipeline/analytics/service.js';
@@ -12,7 +11,7 @@ import { splitEvenly } from '../load/split-load.js';
 import type { ProducerTask, ProducerTaskResult } from '../load/producer-task.js';
 import { runProducerPerformance, type ProducerPerformanceResult } from '../reference/producer-performance.js';
 import type { FigureValue } from '../report/run-result.js';
-import { ACKS, type ThroughputParams } from './params.js';
+import type { ThroughputParams } from './params.js';
 import type { ScenarioOutcome } from './scenario.js';
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -26,12 +25,12 @@ const round = (value: number, digits = 1): number => Math.round(value * 10 ** di
 /** `java`: Kafka's Java tools, given when the reference is asked for. */
 export async function runThroughput(context: BenchContext, params: ThroughputParams, java?: Pick<KafkaJavaTools, 'javaCommand' | 'classpath'>): Promise<ScenarioOutcome> {
   if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
-  const { kafka, progress } = context;
+  const { client, progress } = context;
   const limit = params.timeoutS * 1000;
   const topics = await context.freshTopics(params.partitions);
   // A short idle fetch: resumed after the produce phase, the stages start again within 50 ms.
   const inventory = await startBenchInventory(context, topics, { seed: params.seed, fetchWaitMs: 50 });
-  const analytics = new AnalyticsService(kafka, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0, fetchWaitMs: 50 });
+  const analytics = new AnalyticsService(client, { topics, groupId: `${context.runId}-analytics`, reportEveryMessages: 0, fetchWaitMs: 50 });
   await analytics.start();
   context.onCleanup(() => analytics.stop());
   const results = (): number => analytics.consumed()[topics.inventory] ?? 0;
@@ -42,13 +41,12 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
   const warmupStarted = performance.now();
   if (params.warmup > 0) {
-    const publisher = new OrderPublisher(kafka, topics.orders);
-    await publisher.connect();
+    const publisher = await OrderPublisher.open(client, topics.orders);
     const generator = new OrderGenerator({ seed: params.seed + 1_000_003, placedAt: wallClock });
     for (let sent = 0; sent < params.warmup; sent += params.batchSize) {
       await publisher.publish(Array.from({ length: Math.min(params.batchSize, params.warmup - sent) }, () => generator.next()), benchHeaders(context.clock.nowMicros(), 'warmup'));
     }
-    await publisher.disconnect();
+    await publisher.close();
     await until('warm-up drain', limit, () => (analyticsCaughtUp(params.warmup) ? true : undefined));
   }
   const warmupMs = Math.round(performance.now() - warmupStarted);
@@ -57,6 +55,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
   const shares = splitEvenly(params.count, params.workers);
   const tasks: ProducerTask[] = shares.map((count, workerIndex) => ({
     workerIndex,
+    driver: client.driver.name,
     brokers: context.target.brokers,
     topic: topics.orders,
     count,
@@ -64,9 +63,10 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
     warmupTopic,
     seed: params.seed + workerIndex,
     batchSize: params.batchSize,
-    acks: ACKS[params.acks],
-    compression: params.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    // Idempotence needs acks from all in-sync replicas; with acks=leader or none it is off.
+    producer: { idempotent: params.acks === 'all', acks: params.acks, compression: params.compression },
     inFlight: 4,
+    sendsPerSecond: null,
   }));
   const pool = new Piscina<ProducerTask, ProducerTaskResult>({
     filename: new URL('../load/producer-worker.js', import.meta.url).href,
@@ -154,7 +154,7 @@ export async function runThroughput(context: BenchContext, params: ThroughputPar
             reference_java_mb_per_s: reference.mbPerS,
             reference_java_p50_ms: reference.p50Ms,
             reference_java_p99_ms: reference.p99Ms,
-            kafkajs_share_of_java: round(sent / span / reference.recordsPerS, 3),
+            driver_share_of_java: round(sent / span / reference.recordsPerS, 3),
           }
         : {}),
     },

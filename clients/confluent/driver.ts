@@ -14,6 +14,7 @@ import type {
   DriverConsumer,
   DriverInfo,
   DriverProducer,
+  GroupInfo,
   KafkaClient,
   KafkaDriver,
   OutgoingMessage,
@@ -25,7 +26,7 @@ import type {
 } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
 import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer } from '../support.js';
-import { loadConfluentLibrary, type RdAdmin, type RdConsumedMessage, type RdConsumer, type RdError, type RdKafka, type RdOutgoingMessage, type RdProducer, type RdTopicMessages } from './library.js';
+import { loadConfluentLibrary, type RdAdmin, type RdConfig, type RdConsumedMessage, type RdConsumer, type RdError, type RdKafka, type RdLogger, type RdOutgoingMessage, type RdProducer, type RdTopicMessages } from './library.js';
 
 const library = loadConfluentLibrary();
 
@@ -48,6 +49,9 @@ const CODES: Readonly<Record<number, DriverErrorCode>> = {
   [-193]: 'UNREACHABLE',
 };
 
+/** librdkafka's ConsumerGroupStates, in Kafka's own words. */
+const GROUP_STATES: readonly string[] = ['Unknown', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
+
 function isRdError(error: unknown): error is RdError {
   return error instanceof Error && 'code' in error && typeof error.code === 'number';
 }
@@ -64,6 +68,28 @@ async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw error instanceof DriverError ? error : driverError(error, doing);
   }
+}
+
+/** One line per log entry on stderr, like the other drivers; the library sets the level from librdkafka's log_level. */
+function stderrLogger(): RdLogger {
+  // The library's levels: 0 nothing, 1 error, 2 warn, 3 info, 4 debug.
+  let threshold = 2;
+  const line = (level: number, label: string) => (message: string, extra?: object) => {
+    if (level > threshold) return;
+    const facility = extra && 'fac' in extra && typeof extra.fac === 'string' ? ` [${extra.fac}]` : '';
+    process.stderr.write(`confluent ${label}${facility} ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  };
+  const logger: RdLogger = {
+    error: line(1, 'ERROR'),
+    warn: line(2, 'WARN'),
+    info: line(3, 'INFO'),
+    debug: line(4, 'DEBUG'),
+    namespace: () => logger,
+    setLogLevel: (level) => {
+      threshold = level;
+    },
+  };
+  return logger;
 }
 
 function toRdMessage(message: OutgoingMessage): RdOutgoingMessage {
@@ -91,6 +117,13 @@ class ConfluentAdmin implements DriverAdmin {
 
   describeCluster(): Promise<ClusterInfo> {
     return this.client.describeCluster();
+  }
+
+  describeGroup(groupId: string): Promise<GroupInfo> {
+    return wrap(`describing group ${groupId}`, async () => {
+      const [group] = (await this.admin.describeGroups([groupId])).groups;
+      return { state: GROUP_STATES[group?.state ?? 0] ?? 'Unknown', members: group?.members.length ?? 0 };
+    });
   }
 
   listTopics(): Promise<string[]> {
@@ -277,7 +310,7 @@ class ConfluentClient implements KafkaClient {
   }
 
   /** librdkafka settings every client takes from ClientOptions. */
-  private common(): Record<string, string | number | boolean> {
+  private settings(): Record<string, string | number | boolean> {
     return {
       'bootstrap.servers': this.options.brokers.join(','),
       'client.id': this.options.clientId,
@@ -285,16 +318,22 @@ class ConfluentClient implements KafkaClient {
       'socket.timeout.ms': this.options.requestTimeoutMs ?? 30_000,
       // Nagle's algorithm would hold small requests back by up to 40 ms.
       'socket.nagle.disable': true,
+      'retry.backoff.ms': 100,
       log_level: { nothing: 0, error: 3, warn: 4, info: 6, debug: 7 }[this.options.logLevel ?? 'warn'],
     };
   }
 
-  rdConsumer(config: Record<string, string | number | boolean>): RdConsumer {
+  /** The settings of a promise-API client, with its log lines routed to stderr. */
+  private common(): RdConfig {
+    return { kafkaJS: { logger: stderrLogger() }, ...this.settings() };
+  }
+
+  rdConsumer(config: RdConfig): RdConsumer {
     return this.kafka.consumer({ ...this.common(), ...config });
   }
 
   async describeCluster(): Promise<ClusterInfo> {
-    const native = new library.Producer(this.common());
+    const native = new library.Producer(this.settings());
     const timeout = this.options.requestTimeoutMs ?? 10_000;
     return wrap(`connecting to ${this.options.brokers.join(',')}`, async () => {
       await new Promise<void>((resolve, reject) => {
@@ -344,6 +383,8 @@ class ConfluentClient implements KafkaClient {
       'enable.idempotence': idempotent,
       acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
       'compression.codec': options.compression,
+      // Keyed messages land on the partitions Java's and the other drivers' default partitioner picks.
+      partitioner: 'murmur2_random',
       // librdkafka's default linger of 5 ms adds 5 ms to every lone send: the harness says when to wait.
       'linger.ms': options.lingerMs ?? 0,
       // A send to a dead cluster fails within the request timeout instead of librdkafka's 5 minutes.

@@ -65,13 +65,27 @@ export interface RdAdmin {
   listTopics(options?: { timeout?: number }): Promise<string[]>;
   fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]>;
   fetchOffsets(options: { groupId: string; topics: string[] }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  describeGroups(groupIds: string[]): Promise<{ groups: { groupId: string; state: number; members: unknown[] }[] }>;
   fetchTopicMetadata(options: { topics: string[] }): Promise<{ name: string; partitions: { partitionId: number; leader: number }[] }[]>;
 }
 
+/** Settings: librdkafka's own properties, and the library's logger in its `kafkaJS` block. */
+export type RdConfig = Record<string, string | number | boolean | { logger: RdLogger }>;
+
 export interface RdKafka {
-  producer(config: Record<string, string | number | boolean>): RdProducer;
-  consumer(config: Record<string, string | number | boolean>): RdConsumer;
-  admin(config?: Record<string, string | number | boolean>): RdAdmin;
+  producer(config: RdConfig): RdProducer;
+  consumer(config: RdConfig): RdConsumer;
+  admin(config?: RdConfig): RdAdmin;
+}
+
+/** The library's logger interface: it calls these for librdkafka's log lines and its own. */
+export interface RdLogger {
+  info(message: string, extra?: object): void;
+  error(message: string, extra?: object): void;
+  warn(message: string, extra?: object): void;
+  debug(message: string, extra?: object): void;
+  namespace(): RdLogger;
+  setLogLevel(level: number): void;
 }
 
 /** The callback API, for what the promise API lacks (cluster metadata). */
@@ -88,7 +102,7 @@ export interface RdError extends Error {
 }
 
 export interface ConfluentLibrary {
-  readonly KafkaJS: { readonly Kafka: new (config: Record<string, string | number | boolean>) => RdKafka };
+  readonly KafkaJS: { readonly Kafka: new (config: RdConfig) => RdKafka };
   readonly Producer: new (config: Record<string, string | number | boolean>) => RdNativeProducer;
   readonly librdkafkaVersion: string;
   readonly features: readonly string[];

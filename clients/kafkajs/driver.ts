@@ -22,6 +22,7 @@ import type {
   DriverConsumer,
   DriverInfo,
   DriverProducer,
+  GroupInfo,
   KafkaClient,
   KafkaDriver,
   LogLevel,
@@ -110,6 +111,13 @@ class KafkajsAdmin implements DriverAdmin {
     return wrap('describing the cluster', async () => {
       const info = await this.admin.describeCluster();
       return { clusterId: info.clusterId, controller: info.controller, brokers: info.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+    });
+  }
+
+  describeGroup(groupId: string): Promise<GroupInfo> {
+    return wrap(`describing group ${groupId}`, async () => {
+      const { groups } = await this.admin.describeGroups([groupId]);
+      return { state: groups[0]?.state ?? 'Unknown', members: groups[0]?.members.length ?? 0 };
     });
   }
 

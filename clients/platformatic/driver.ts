@@ -23,6 +23,7 @@ import type {
   DriverConsumer,
   DriverInfo,
   DriverProducer,
+  GroupInfo,
   KafkaClient,
   KafkaDriver,
   OutgoingMessage,
@@ -114,6 +115,13 @@ class PlatformaticAdmin implements DriverAdmin {
     return wrap('describing the cluster', async () => {
       const metadata = await this.admin.metadata({ topics: [] });
       return { clusterId: metadata.id, controller: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
+    });
+  }
+
+  describeGroup(groupId: string): Promise<GroupInfo> {
+    return wrap(`describing group ${groupId}`, async () => {
+      const group = (await this.admin.describeGroups({ groups: [groupId] })).get(groupId);
+      return { state: group?.state ?? 'Unknown', members: group?.members.size ?? 0 };
     });
   }
 
@@ -218,7 +226,9 @@ class PlatformaticProducer implements DriverProducer {
     const consumer = offsets.consumer;
     return this.queue.run(() =>
       wrap('committing a transaction', async () => {
-        const transaction = await this.producer.beginTransaction();
+        // Producer id and epoch -1: "none yet". The library would send 0 and 0, which the broker
+        // answers with PRODUCER_FENCED whenever the transactional id was used before (a restart).
+        const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
         try {
           if (messages.length > 0) await transaction.send({ messages: messages.map(toProduced) });
           await transaction.addConsumer(consumer.raw);
@@ -381,7 +391,8 @@ class PlatformaticClient implements KafkaClient {
       closingOnFailure(
         async () => {
           await producer.metadata({ topics: [] });
-          if (idempotent) await producer.initIdempotentProducer({});
+          // A transactional producer gets its id when its first transaction begins.
+          if (idempotent && !options.transactionalId) await producer.initIdempotentProducer({});
         },
         () => producer.close(),
       ),

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, exitWithError, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka } from '../kafka-client.js';
+import { checkNumber, commandLine, exitOnCrash, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { openStageClient } from '../kafka.js';
 import { figuresJson, type Figures } from './figures.js';
 import { buildMetricsServer } from './http.js';
 import { createMetricsRegistry } from './prometheus.js';
@@ -43,9 +43,9 @@ function report(figures: Figures, title: string): void {
 }
 
 try {
-  const brokers = await stageBrokers(args.brokers, stage);
-  const kafka = createKafka({ brokers, clientId: 'analytics-service', logLevel: process.env.KAFKAJS_LOG_LEVEL });
-  const service = new AnalyticsService(kafka, {
+  const connection = await stageConnection(args, stage);
+  const client = await openStageClient(connection, 'analytics-service');
+  const service = new AnalyticsService(client, {
     topics: topicsFrom(args),
     groupId: args.group,
     sessionTimeoutMs: args['session-timeout-ms'],
@@ -69,10 +69,11 @@ try {
     await server.close();
     report(service.figures(), 'Analytics, final');
   });
+  service.onCrash(exitOnCrash(stage));
   await service.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args['http-port'];
-  console.log(`${stage}: consuming as group ${args.group} on ${brokers.join(',')}; GET http://${args['http-host']}:${port}/metrics`);
+  console.log(`${stage}: consuming as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver}); GET http://${args['http-host']}:${port}/metrics`);
 } catch (error) {
   exitWithError(stage, error);
 }

@@ -1,4 +1,5 @@
 import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
+import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES, DLQ_HEADERS } from '../contracts/topics.js';
 import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
@@ -22,7 +23,7 @@ export interface Figures {
 export interface IncomingMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  readonly headers?: MessageHeaders;
 }
 
 interface OrderFacts {
@@ -33,12 +34,6 @@ interface OrderFacts {
 interface ResultFacts {
   readonly status: 'reserved' | 'failed';
   readonly reason: FailureReason | null;
-}
-
-function header(message: IncomingMessage, name: string): string | undefined {
-  const value = message.headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
 }
 
 const sortedRecord = <V>(entries: Iterable<[string, V]>): Record<string, V> =>
@@ -75,14 +70,14 @@ export class OrderAnalytics {
   }
 
   ingestDeadLetter(message: IncomingMessage): void {
-    const error = header(message, DLQ_HEADERS.error) ?? '';
+    const error = headerText(message.headers, DLQ_HEADERS.error) ?? '';
     const orderId = message.key?.toString();
     if (error.startsWith(`${DLQ_ERROR_CODES.retriesExhausted}:`) && orderId) {
       this.deadLetteredIds.add(orderId);
       return;
     }
     // Not a valid order: identified by where it came from, so a redelivered dead letter counts once.
-    const source = [DLQ_HEADERS.sourceTopic, DLQ_HEADERS.sourcePartition, DLQ_HEADERS.sourceOffset].map((name) => header(message, name) ?? '?').join('/');
+    const source = [DLQ_HEADERS.sourceTopic, DLQ_HEADERS.sourcePartition, DLQ_HEADERS.sourceOffset].map((name) => headerText(message.headers, name) ?? '?').join('/');
     this.malformedSources.add(source);
   }
 

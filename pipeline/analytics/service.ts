@@ -1,6 +1,7 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { KafkaClient } from '../../clients/driver.js';
 import type { PipelineTopics } from '../contracts/topics.js';
-import { createStageConsumer, ensurePipelineTopics, type StageConsumerOptions } from '../kafka-client.js';
+import { ensurePipelineTopics } from '../kafka.js';
+import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { OrderAnalytics, type Figures } from './figures.js';
 
 export interface AnalyticsServiceOptions extends StageConsumerOptions {
@@ -12,17 +13,16 @@ export interface AnalyticsServiceOptions extends StageConsumerOptions {
 
 /** The analytics consumer: reads orders, results and dead letters, and keeps the figures. */
 export class AnalyticsService {
-  private readonly consumer: Consumer;
+  private consumer: StageConsumer | undefined;
   private readonly analytics = new OrderAnalytics();
   private readonly consumedByTopic: Record<string, number> = {};
+  private readonly crashListeners: ((error: Error) => void)[] = [];
   private sinceReport = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly client: KafkaClient,
     private readonly options: AnalyticsServiceOptions,
-  ) {
-    this.consumer = createStageConsumer(kafka, options);
-  }
+  ) {}
 
   figures(): Figures {
     return this.analytics.figures();
@@ -34,42 +34,46 @@ export class AnalyticsService {
 
   async start(): Promise<void> {
     const { topics } = this.options;
-    await ensurePipelineTopics(this.kafka, topics, ['orders', 'inventory', 'deadLetter']);
+    await ensurePipelineTopics(this.client, topics, ['orders', 'inventory', 'deadLetter']);
     for (const topic of this.subscribedTopics()) this.consumedByTopic[topic] = 0;
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });
-    await this.consumer.run({
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const ingest =
-          batch.topic === topics.orders
-            ? this.analytics.ingestOrder.bind(this.analytics)
-            : batch.topic === topics.inventory
-              ? this.analytics.ingestResult.bind(this.analytics)
-              : this.analytics.ingestDeadLetter.bind(this.analytics);
-        for (const message of batch.messages) {
-          if (!payload.isRunning() || payload.isStale()) break;
-          ingest(message);
-          payload.resolveOffset(message.offset);
-          this.consumedByTopic[batch.topic] = (this.consumedByTopic[batch.topic] ?? 0) + 1;
-          this.sinceReport += 1;
-          if (this.options.reportEveryMessages > 0 && this.sinceReport >= this.options.reportEveryMessages) {
-            this.sinceReport = 0;
-            this.options.onReport?.(this.figures());
-          }
+    const consumer = await StageConsumer.open(this.client, this.subscribedTopics(), this.options);
+    this.consumer = consumer;
+    for (const listener of this.crashListeners) consumer.onCrash(listener);
+    await consumer.start((batch, context, done) => {
+      const ingest =
+        batch.topic === topics.orders
+          ? this.analytics.ingestOrder.bind(this.analytics)
+          : batch.topic === topics.inventory
+            ? this.analytics.ingestResult.bind(this.analytics)
+            : this.analytics.ingestDeadLetter.bind(this.analytics);
+      for (const message of batch.messages) {
+        if (!context.isActive()) break;
+        ingest(message);
+        done(message.offset + 1);
+        this.consumedByTopic[batch.topic] = (this.consumedByTopic[batch.topic] ?? 0) + 1;
+        this.sinceReport += 1;
+        if (this.options.reportEveryMessages > 0 && this.sinceReport >= this.options.reportEveryMessages) {
+          this.sinceReport = 0;
+          this.options.onReport?.(this.figures());
         }
-        await payload.heartbeat();
-      },
+      }
+      return Promise.resolve();
     });
   }
 
   /** Stops fetching (the batch in hand finishes); resume() goes on from there. */
   pause(): void {
-    this.consumer.pause(this.subscribedTopics().map((topic) => ({ topic })));
+    this.consumer?.pause();
   }
 
   resume(): void {
-    this.consumer.resume(this.subscribedTopics().map((topic) => ({ topic })));
+    this.consumer?.resume();
+  }
+
+  /** The consumer stopped for good on an error: the stage cannot go on. */
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+    this.consumer?.onCrash(listener);
   }
 
   private subscribedTopics(): string[] {
@@ -79,6 +83,6 @@ export class AnalyticsService {
 
   /** Commits what was consumed and disconnects. */
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.consumer?.stop();
   }
 }

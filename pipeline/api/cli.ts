@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** npm run pipeline:api -- [--port P] : the order service, POST /order. */
-import { checkNumber, commandLine, exitWithError, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka, ensurePipelineTopics } from '../kafka-client.js';
+import { checkNumber, commandLine, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
 
@@ -14,12 +14,12 @@ const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [
 
 const stage = 'pipeline:api';
 try {
-  const brokers = await stageBrokers(args.brokers, stage);
+  const connection = await stageConnection(args, stage);
   const topics = topicsFrom(args);
   // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
-  const kafka = createKafka({ brokers, clientId: 'order-api', logLevel: process.env.KAFKAJS_LOG_LEVEL, retries: 2 });
-  await ensurePipelineTopics(kafka, topics, ['orders']);
-  const sink = new KafkaOrderSink(kafka, topics.orders);
+  const client = await openStageClient(connection, 'order-api', { retries: 2 });
+  await ensurePipelineTopics(client, topics, ['orders']);
+  const sink = new KafkaOrderSink(client, topics.orders);
   const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
   await app.listen({ port: args.port, host: args.host });
   onShutdown(stage, async () => {
@@ -28,7 +28,7 @@ try {
   });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args.port;
-  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} on ${brokers.join(',')}`);
+  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} on ${connection.brokers.join(',')} (${connection.driver})`);
 } catch (error) {
   exitWithError(stage, error);
 }

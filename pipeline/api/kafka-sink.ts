@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../../clients/driver.js';
 import type { OrderPlaced } from '../contracts/events.js';
 import { OrderPublisher } from '../producer/order-producer.js';
 import type { OrderSink } from './server.js';
@@ -9,7 +9,7 @@ export class KafkaOrderSink implements OrderSink {
   private connecting: Promise<OrderPublisher> | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly client: KafkaClient,
     private readonly topic: string,
   ) {}
 
@@ -25,9 +25,8 @@ export class KafkaOrderSink implements OrderSink {
   private connect(): Promise<OrderPublisher> {
     if (this.publisher) return Promise.resolve(this.publisher);
     this.connecting ??= (async () => {
-      const publisher = new OrderPublisher(this.kafka, this.topic);
       try {
-        await publisher.connect();
+        const publisher = await OrderPublisher.open(this.client, this.topic);
         this.publisher = publisher;
         return publisher;
       } finally {
@@ -38,7 +37,7 @@ export class KafkaOrderSink implements OrderSink {
   }
 
   async close(): Promise<void> {
-    await this.publisher?.disconnect();
+    await this.publisher?.close();
     this.publisher = undefined;
   }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** npm run pipeline:inventory -- [--throttle-ms T] [--failure-rate F] [--transient-error-rate E] */
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka } from '../kafka-client.js';
+import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { openStageClient } from '../kafka.js';
 import { InventoryService } from './service.js';
 
 const args = await withKafkaOptions(
@@ -34,9 +34,9 @@ const args = await withKafkaOptions(
 
 const stage = 'pipeline:inventory';
 try {
-  const brokers = await stageBrokers(args.brokers, stage);
-  const kafka = createKafka({ brokers, clientId: 'inventory-service', logLevel: process.env.KAFKAJS_LOG_LEVEL });
-  const service = new InventoryService(kafka, {
+  const connection = await stageConnection(args, stage);
+  const client = await openStageClient(connection, 'inventory-service');
+  const service = new InventoryService(client, {
     topics: topicsFrom(args),
     groupId: args.group,
     sessionTimeoutMs: args['session-timeout-ms'],
@@ -58,8 +58,9 @@ try {
     await service.stop();
     console.log(`${stage}: stopped; ${summary()}`);
   });
+  service.onCrash(exitOnCrash(stage));
   await service.start();
-  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${brokers.join(',')}`);
+  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver})`);
 } catch (error) {
   exitWithError(stage, error);
 }

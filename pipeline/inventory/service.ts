@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
 import { serializeInventoryResult } from '../contracts/events.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
-import { createStageConsumer, ensurePipelineTopics, type StageConsumerOptions } from '../kafka-client.js';
+import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
+import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
 import { StockLedger } from './stock.js';
@@ -14,7 +15,7 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
   readonly retry: RetryPolicy;
   /** A pause before each message, to simulate a slow consumer. */
   readonly throttleMs: number;
-  /** Results sent (and offsets resolved) at least every this many messages. */
+  /** Results sent (and offsets marked done) at least every this many messages. */
   readonly flushEvery?: number;
   /**
    * Results, dead letters and the consumed offsets committed together in one Kafka transaction per
@@ -34,97 +35,87 @@ export interface InventoryStats {
 /**
  * The inventory consumer: reads order-events, reserves stock, writes results to inventory-events
  * and bad or unrecoverable input to the dead-letter topic. A message's offset is committed only
- * after its result or dead letter is acknowledged by the broker (at-least-once).
+ * after its result or dead letter is acknowledged by the broker (at-least-once), or in the same
+ * transaction as it (exactly-once).
  */
 export class InventoryService {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private consumer: StageConsumer | undefined;
+  private producer: DriverProducer | undefined;
   private readonly processor: InventoryProcessor;
   private readonly flushEvery: number;
   /** With exactlyOnce: one transactional producer per input partition, made on first use. */
-  private readonly transactional = new Map<string, Producer>();
+  private readonly transactional = new Map<string, Promise<DriverProducer>>();
+  private readonly crashListeners: ((error: Error) => void)[] = [];
   readonly stats: InventoryStats = { processed: 0, reserved: 0, failed: 0, deadLettered: 0, retries: 0 };
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly client: KafkaClient,
     private readonly options: InventoryServiceOptions,
   ) {
-    this.consumer = createStageConsumer(kafka, options);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
     this.flushEvery = options.flushEvery ?? 500;
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   async start(): Promise<void> {
     const { topics } = this.options;
-    await ensurePipelineTopics(this.kafka, topics, ['orders', 'inventory', 'deadLetter']);
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: topics.orders, fromBeginning: true });
-    const exactlyOnce = this.options.exactlyOnce ?? false;
-    await this.consumer.run({
-      // With transactions the offsets go in the transaction, never through the consumer.
-      autoCommit: !exactlyOnce,
-      autoCommitInterval: 500,
-      eachBatchAutoResolve: false,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        let results: Message[] = [];
-        let deadLetters: Message[] = [];
-        let lastOffset: string | undefined;
-        const flush = async (): Promise<void> => {
-          if (lastOffset === undefined) return;
-          const topicMessages = [
-            { topic: topics.inventory, messages: results },
-            { topic: topics.deadLetter, messages: deadLetters },
-          ].filter((t) => t.messages.length > 0);
-          if (exactlyOnce) await this.commitTransaction(batch.topic, batch.partition, lastOffset, topicMessages);
-          else if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
-          payload.resolveOffset(lastOffset);
-          results = [];
-          deadLetters = [];
-          lastOffset = undefined;
-          await payload.heartbeat();
-        };
-        for (const message of batch.messages) {
-          if (!payload.isRunning() || payload.isStale()) break;
-          if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
-          const outcome = await this.processor.process(message.value);
-          this.count(outcome);
-          if (outcome.kind === 'result') {
-            // The order's headers travel on with its result (trace context, a benchmark's send time).
-            results.push({ key: outcome.result.order_id, value: serializeInventoryResult(outcome.result), ...(message.headers ? { headers: message.headers } : {}) });
-          } else {
-            deadLetters.push(deadLetter(message, outcome, batch.topic, batch.partition));
-          }
-          lastOffset = message.offset;
-          if (this.options.throttleMs > 0 || results.length + deadLetters.length >= this.flushEvery) {
-            await flush();
-            // Commits at most every autoCommitInterval: a large batch does not hold all its offsets back.
-            await payload.commitOffsetsIfNecessary();
-          }
+    await ensurePipelineTopics(this.client, topics, ['orders', 'inventory', 'deadLetter']);
+    this.producer = await this.client.producer(PIPELINE_PRODUCER);
+    const consumer = await StageConsumer.open(this.client, [topics.orders], this.options);
+    this.consumer = consumer;
+    for (const listener of this.crashListeners) consumer.onCrash(listener);
+    const producer = this.producer;
+    await consumer.start(async (batch, context, done) => {
+      let outgoing: OutgoingMessage[] = [];
+      let lastOffset: number | undefined;
+      const flush = async (): Promise<void> => {
+        if (lastOffset === undefined) return;
+        const next = lastOffset + 1;
+        if (this.options.exactlyOnce) {
+          const transactional = await this.transactionalProducer(batch.topic, batch.partition);
+          await transactional.sendInTransaction(outgoing, { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+        } else {
+          if (outgoing.length > 0) await producer.send(outgoing);
+          done(next);
         }
-        await flush();
-        await payload.commitOffsetsIfNecessary();
-      },
+        outgoing = [];
+        lastOffset = undefined;
+      };
+      for (const message of batch.messages) {
+        if (!context.isActive()) break;
+        if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
+        const outcome = await this.processor.process(message.value);
+        this.count(outcome);
+        outgoing.push(outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition));
+        lastOffset = message.offset;
+        if (this.options.throttleMs > 0 || outgoing.length >= this.flushEvery) await flush();
+      }
+      await flush();
     });
   }
 
-  /** Sends the messages and the next offset to consume in one transaction; aborts it on failure. */
-  private async commitTransaction(topic: string, partition: number, lastOffset: string, topicMessages: TopicMessages[]): Promise<void> {
-    const producer = await this.transactionalProducer(topic, partition);
-    const transaction = await producer.transaction();
-    try {
-      if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
-      await transaction.sendOffsets({
-        consumerGroupId: this.options.groupId,
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
-      });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
+  /** The order's headers travel on with its result (trace context, a benchmark's send time). */
+  private resultMessage(message: ConsumedMessage, outcome: Extract<Outcome, { kind: 'result' }>): OutgoingMessage {
+    return { topic: this.options.topics.inventory, key: outcome.result.order_id, value: serializeInventoryResult(outcome.result), headers: message.headers };
+  }
+
+  /** The message as received (value byte for byte, its headers kept), with headers saying why and where from. */
+  private deadLetter(message: ConsumedMessage, outcome: Extract<Outcome, { kind: 'dead-letter' }>, topic: string, partition: number): OutgoingMessage {
+    return {
+      topic: this.options.topics.deadLetter,
+      key: outcome.orderId ?? null,
+      value: message.value,
+      headers: {
+        ...message.headers,
+        [DLQ_HEADERS.error]: outcome.error,
+        [DLQ_HEADERS.sourceTopic]: topic,
+        [DLQ_HEADERS.sourcePartition]: String(partition),
+        [DLQ_HEADERS.sourceOffset]: String(message.offset),
+      },
+    };
   }
 
   /**
@@ -132,35 +123,38 @@ export class InventoryService {
    * transaction its crashed predecessor left open on it, and instances of one group never fence
    * each other.
    */
-  private async transactionalProducer(topic: string, partition: number): Promise<Producer> {
+  private transactionalProducer(topic: string, partition: number): Promise<DriverProducer> {
     const transactionalId = `${this.options.groupId}-${topic}-${partition}`;
     let producer = this.transactional.get(transactionalId);
     if (!producer) {
-      producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
+      producer = this.client.producer({ ...PIPELINE_PRODUCER, transactionalId });
       this.transactional.set(transactionalId, producer);
+      producer.catch(() => this.transactional.delete(transactionalId));
     }
     return producer;
   }
 
-  get groupId(): string {
-    return this.options.groupId;
-  }
-
   /** Stops fetching new orders (the batch in hand finishes); resume() goes on from there. */
   pause(): void {
-    this.consumer.pause([{ topic: this.options.topics.orders }]);
+    this.consumer?.pause();
   }
 
   resume(): void {
-    this.consumer.resume([{ topic: this.options.topics.orders }]);
+    this.consumer?.resume();
+  }
+
+  /** The consumer stopped for good on an error: the stage cannot go on. */
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+    this.consumer?.onCrash(listener);
   }
 
   /** Finishes the batch in hand, commits what was processed, and disconnects. */
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
-    await Promise.all([...this.transactional.values()].map((producer) => producer.disconnect()));
+    await this.consumer?.stop();
+    await this.producer?.close();
+    const opened = (await Promise.allSettled(this.transactional.values())).filter((p) => p.status === 'fulfilled');
+    await Promise.all(opened.map((p) => p.value.close()));
   }
 
   private count(outcome: Outcome): void {
@@ -170,16 +164,4 @@ export class InventoryService {
     else if (outcome.result.status === 'reserved') this.stats.reserved += 1;
     else this.stats.failed += 1;
   }
-}
-
-/** The message as received (value byte for byte, its headers kept), with headers saying why and where from. */
-function deadLetter(message: KafkaMessage, outcome: Extract<Outcome, { kind: 'dead-letter' }>, topic: string, partition: number): Message {
-  const headers: IHeaders = {
-    ...message.headers,
-    [DLQ_HEADERS.error]: outcome.error,
-    [DLQ_HEADERS.sourceTopic]: topic,
-    [DLQ_HEADERS.sourcePartition]: String(partition),
-    [DLQ_HEADERS.sourceOffset]: message.offset,
-  };
-  return { key: outcome.orderId ?? null, value: message.value, headers };
 }

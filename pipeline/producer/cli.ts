@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
 import { randomInt } from 'node:crypto';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageBrokers, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
-import { createKafka, ensurePipelineTopics } from '../kafka-client.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
 import { produceOrders, type Pacing } from './produce-orders.js';
@@ -34,12 +34,11 @@ const pacing: Pacing = args.rate !== undefined ? { kind: 'rate', perSecond: args
 const topics = topicsFrom(args);
 
 try {
-  const brokers = await stageBrokers(args.brokers, 'pipeline:producer');
-  const kafka = createKafka({ brokers, clientId: 'order-producer', logLevel: process.env.KAFKAJS_LOG_LEVEL });
-  await ensurePipelineTopics(kafka, topics, ['orders']);
+  const connection = await stageConnection(args, 'pipeline:producer');
+  const client = await openStageClient(connection, 'order-producer');
+  await ensurePipelineTopics(client, topics, ['orders']);
 
-  const publisher = new OrderPublisher(kafka, topics.orders);
-  await publisher.connect();
+  const publisher = await OrderPublisher.open(client, topics.orders);
   const abort = new AbortController();
   onShutdown('pipeline:producer', () => {
     abort.abort();
@@ -60,7 +59,7 @@ try {
     },
   });
   if (showProgress) process.stderr.write('\r\x1b[K');
-  await publisher.disconnect();
+  await publisher.close();
   console.log(
     `sent ${summary.sent} orders to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
   );

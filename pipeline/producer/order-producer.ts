@@ -1,32 +1,28 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { DriverProducer, Headers, KafkaClient, OutgoingMessage, ProducerOptions } from '../../clients/driver.js';
 import { serializeOrderPlaced, type OrderPlaced } from '../contracts/events.js';
+import { PIPELINE_PRODUCER } from '../kafka.js';
 
-/** Sends OrderPlaced events: idempotent, acks from all in-sync replicas, keyed by order_id. */
+/** Sends OrderPlaced events, keyed by order_id: idempotent, acknowledged by all in-sync replicas unless told otherwise. */
 export class OrderPublisher {
-  private readonly producer: Producer;
-
-  constructor(
-    kafka: Kafka,
+  private constructor(
+    private readonly producer: DriverProducer,
     private readonly topic: string,
-  ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  }
+  ) {}
 
-  connect(): Promise<void> {
-    return this.producer.connect();
-  }
-
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  static async open(client: KafkaClient, topic: string, settings: ProducerOptions = PIPELINE_PRODUCER): Promise<OrderPublisher> {
+    return new OrderPublisher(await client.producer(settings), topic);
   }
 
   /** Resolves once every order is acknowledged by the broker. */
-  async publish(orders: readonly OrderPlaced[], headers?: Message['headers']): Promise<void> {
-    await this.producer.send({ topic: this.topic, acks: -1, messages: orders.map((order) => toMessage(order, headers)) });
+  publish(orders: readonly OrderPlaced[], headers?: Headers): Promise<void> {
+    return this.producer.send(orders.map((order) => orderMessage(this.topic, order, headers)));
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
   }
 }
 
-export function toMessage(order: OrderPlaced, headers?: Message['headers']): Message {
-  return { key: order.order_id, value: serializeOrderPlaced(order), ...(headers ? { headers } : {}) };
+export function orderMessage(topic: string, order: OrderPlaced, headers?: Headers): OutgoingMessage {
+  return { topic, key: order.order_id, value: serializeOrderPlaced(order), ...(headers ? { headers } : {}) };
 }

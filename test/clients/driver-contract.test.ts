@@ -159,6 +159,42 @@ for (const name of TEST_DRIVERS) {
       expect(received.map((m) => m.value?.toString()).sort()).to.deep.equal(Array.from({ length: 8 }, (_, i) => `done-m-${i}`).sort());
     });
 
+    it('lets a new producer take over a transactional id (a restart), fencing the old one', async () => {
+      const input = await freshTopic(1);
+      const output = await freshTopic(1);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(input, 4));
+      const groupId = uniqueName('group');
+      const transactionalId = uniqueName('tx');
+      const consumer = await client.consumer({ groupId, topics: [input], fromBeginning: true, maxWaitMs: 100 });
+      cleanup.add(() => consumer.stop());
+      const batches: { offset: number; partition: number }[] = [];
+      await consumer.run((batch) => {
+        const last = batch.messages.at(-1);
+        if (last) batches.push({ offset: last.offset + 1, partition: batch.partition });
+        return Promise.resolve();
+      });
+      const [seen] = await waitFor('a batch', () => (batches.length > 0 ? batches : undefined));
+      const offsets = { consumer, offsets: [{ topic: input, partition: seen?.partition ?? 0, offset: seen?.offset ?? 0 }] };
+      const first = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
+      cleanup.add(() => first.close());
+      await first.sendInTransaction([{ topic: output, key: 'a', value: 'from the first' }], offsets);
+      const second = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
+      cleanup.add(() => second.close());
+      await second.sendInTransaction([{ topic: output, key: 'b', value: 'from the second' }], offsets);
+      try {
+        await first.sendInTransaction([{ topic: output, key: 'c', value: 'from a zombie' }], offsets);
+        expect.fail('the first producer should be fenced');
+      } catch (error) {
+        expect(error).to.be.instanceOf(DriverError);
+      }
+      const { received } = await collect([output], uniqueName('reader'));
+      await waitFor('2 committed results', () => (received.length >= 2 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(received.map((m) => m.value?.toString())).to.deep.equal(['from the first', 'from the second']);
+    });
+
     for (const compression of COMPRESSIONS) {
       it(`compression ${compression}: round trip, or a one-line refusal when the driver cannot`, async function () {
         const supported = client.driver.capabilities.compressions.includes(compression);

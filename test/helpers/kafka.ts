@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { DriverAdmin } from '../../clients/driver.js';
 import { acquireKafkaFromEnv, type KafkaTarget } from '../../kafka/embedded.js';
 
 let target: Promise<KafkaTarget> | undefined;
@@ -17,11 +17,6 @@ export async function testBrokers(): Promise<string[]> {
 
 export async function releaseTestKafka(): Promise<void> {
   if (target) await (await target).release();
-}
-
-/** A kafkajs client for assertions, silent unless a test fails. */
-export async function testKafkaClient(clientId = 'test'): Promise<Kafka> {
-  return new Kafka({ clientId, brokers: await testBrokers(), logLevel: logLevel.NOTHING });
 }
 
 /** A name no other test or run uses: one topic and one group per test. */
@@ -41,9 +36,9 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 /** Creates topics and deletes them at cleanup. */
-export async function createTestTopics(admin: Admin, topics: readonly { topic: string; numPartitions: number }[], cleanup: Cleanup): Promise<void> {
-  await admin.createTopics({ topics: topics.map((t) => ({ ...t, replicationFactor: 1 })), waitForLeaders: true });
-  cleanup.add(() => admin.deleteTopics({ topics: topics.map((t) => t.topic) }));
+export async function createTestTopics(admin: DriverAdmin, topics: readonly { topic: string; partitions: number }[], cleanup: Cleanup): Promise<void> {
+  await admin.createTopics(topics);
+  cleanup.add(() => admin.deleteTopics(topics.map((t) => t.topic)));
 }
 
 /** Cleanup steps registered by a test, run in reverse order after it. */

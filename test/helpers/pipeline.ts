@@ -1,20 +1,21 @@
-import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
+import type { ConsumedMessage, DriverAdmin, KafkaClient } from '../../clients/driver.js';
 import { AnalyticsService } from '../../pipeline/analytics/service.js';
 import type { Figures } from '../../pipeline/analytics/figures.js';
+import { headerText as readHeader } from '../../pipeline/contracts/headers.js';
+import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { InventoryService, type InventoryServiceOptions } from '../../pipeline/inventory/service.js';
 import { Cleanup, createTestTopics, uniqueName, waitFor } from './kafka.js';
 
 /** Unique order, inventory and dead-letter topics for one test, created now and deleted at cleanup. */
-export async function createPipelineTopics(admin: Admin, cleanup: Cleanup, partitions = 3): Promise<PipelineTopics> {
+export async function createPipelineTopics(admin: DriverAdmin, cleanup: Cleanup, partitions = 3): Promise<PipelineTopics> {
   const id = uniqueName('p');
   const topics = { orders: `${id}-orders`, inventory: `${id}-inventory`, deadLetter: `${id}-dlq`, partitions };
   await createTestTopics(
     admin,
     [
-      { topic: topics.orders, numPartitions: partitions },
-      { topic: topics.inventory, numPartitions: partitions },
-      { topic: topics.deadLetter, numPartitions: 1 },
+      { topic: topics.orders, partitions },
+      { topic: topics.inventory, partitions },
+      { topic: topics.deadLetter, partitions: 1 },
     ],
     cleanup,
   );
@@ -23,8 +24,8 @@ export async function createPipelineTopics(admin: Admin, cleanup: Cleanup, parti
 
 export type InventorySettings = Partial<Omit<InventoryServiceOptions, 'topics' | 'groupId'>>;
 
-export async function startInventory(kafka: Kafka, topics: PipelineTopics, cleanup: Cleanup, settings: InventorySettings = {}): Promise<InventoryService> {
-  const service = new InventoryService(kafka, {
+export async function startInventory(client: KafkaClient, topics: PipelineTopics, cleanup: Cleanup, settings: InventorySettings = {}): Promise<InventoryService> {
+  const service = new InventoryService(client, {
     topics,
     groupId: uniqueName('inventory'),
     initialStock: 1_000_000,
@@ -38,8 +39,8 @@ export async function startInventory(kafka: Kafka, topics: PipelineTopics, clean
   return service;
 }
 
-export async function startAnalytics(kafka: Kafka, topics: PipelineTopics, cleanup: Cleanup, groupId = uniqueName('analytics')): Promise<AnalyticsService> {
-  const service = new AnalyticsService(kafka, { topics, groupId, reportEveryMessages: 0 });
+export async function startAnalytics(client: KafkaClient, topics: PipelineTopics, cleanup: Cleanup, groupId = uniqueName('analytics')): Promise<AnalyticsService> {
+  const service = new AnalyticsService(client, { topics, groupId, reportEveryMessages: 0 });
   await service.start();
   cleanup.add(() => service.stop());
   return service;
@@ -57,24 +58,18 @@ export function settledFigures(analytics: AnalyticsService, orders: number, malf
   );
 }
 
-/** Reads a topic from the beginning with a throwaway group until `count` messages are in. */
-export async function readMessages(kafka: Kafka, topic: string, count: number, cleanup: Cleanup, timeoutMs = 30_000): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-  await consumer.connect();
-  cleanup.add(() => consumer.disconnect());
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const messages: KafkaMessage[] = [];
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      messages.push(message);
-      return Promise.resolve();
-    },
+/** Reads a topic from the beginning with a throwaway group (committed data only) until `count` messages are in. */
+export async function readMessages(client: KafkaClient, topic: string, count: number, cleanup: Cleanup, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+  const consumer = await client.consumer({ groupId: uniqueName('reader'), topics: [topic], fromBeginning: true, maxWaitMs: 100 });
+  cleanup.add(() => consumer.stop());
+  const messages: ConsumedMessage[] = [];
+  await consumer.run((batch) => {
+    messages.push(...batch.messages);
+    return Promise.resolve();
   });
   return waitFor(`${count} messages on ${topic}`, () => (messages.length >= count ? messages : undefined), timeoutMs);
 }
 
-export function headerText(message: KafkaMessage, name: string): string | undefined {
-  const value = message.headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.toString();
+export function headerText(message: ConsumedMessage, name: string): string | undefined {
+  return readHeader(message.headers, name);
 }

@@ -2,27 +2,25 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
+import type { DriverAdmin } from '../../clients/driver.js';
 import { projectRoot } from '../../kafka/paths.js';
 import type { Figures } from '../../pipeline/analytics/figures.js';
 import { runCli } from '../helpers/cli.js';
-import { Cleanup, testBrokers, testKafkaClient, uniqueName, waitFor } from '../helpers/kafka.js';
+import { TEST_DRIVERS, testClient } from '../helpers/drivers.js';
+import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { createPipelineTopics } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/processes.js';
 
 describe('pipeline command lines (as a user runs them)', function () {
   this.timeout(90_000);
   const cleanup = new Cleanup();
-  let kafka: Kafka;
-  let admin: Admin;
+  let admin: DriverAdmin;
 
   before(async () => {
-    kafka = await testKafkaClient('cli-test');
-    admin = kafka.admin();
-    await admin.connect();
+    admin = await (await testClient('kafkajs', 'cli-test')).admin();
   });
   afterEach(() => cleanup.run());
-  after(() => admin.disconnect());
+  after(() => admin.close());
 
   const bad: [string, string[], RegExp][] = [
     ['pipeline/producer/cli.js', ['--count', '-5'], /^pipeline:producer: --count must be a whole number of at least 1, got -5 \(see --help\)$/],
@@ -31,6 +29,7 @@ describe('pipeline command lines (as a user runs them)', function () {
     ['pipeline/inventory/cli.js', ['--transient-error-rate', 'lots'], /^pipeline:inventory: --transient-error-rate must be a number from 0 to 1/],
     ['pipeline/analytics/cli.js', ['--http-port', '70000'], /^pipeline:analytics: --http-port must be a whole number from 0 to 65535, got 70000/],
     ['pipeline/api/cli.js', ['--colour', 'blue'], /^pipeline:api: Unknown argument: colour/],
+    ['pipeline/inventory/cli.js', ['--driver', 'rdkafka'], /^pipeline:inventory: Invalid values: Argument: driver, Given: "rdkafka", Choices: "kafkajs", "platformatic", "confluent" \(see --help\)$/],
   ];
   for (const [script, args, expected] of bad) {
     it(`${script} ${args.join(' ')}: one line naming the flag, exit 2`, async () => {
@@ -47,15 +46,17 @@ describe('pipeline command lines (as a user runs them)', function () {
     const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--dlq-topic', topics.deadLetter, '--count', '250', '--seed', '77']);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout.trim()).to.match(new RegExp(`^sent 250 orders to ${topics.orders} in [\\d.]+ s \\(\\d+ orders/s\\), 0 failed; seed 77$`));
-    const offsets = await admin.fetchTopicOffsets(topics.orders);
-    expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).to.equal(250);
+    const offsets = await admin.endOffsets(topics.orders);
+    expect(offsets.reduce((sum, p) => sum + p.high, 0)).to.equal(250);
   });
 
-  it('pipeline:producer reports an unreachable broker in seconds', async () => {
-    const result = await runCli('pipeline/producer/cli.js', ['--brokers', '127.0.0.1:1', '--count', '5'], process.env, 20_000);
-    expect(result.code).to.equal(1);
-    expect(result.stderr).to.match(/^pipeline:producer: cannot reach Kafka at 127\.0\.0\.1:1/);
-  });
+  for (const driver of TEST_DRIVERS) {
+    it(`pipeline:producer --driver ${driver} reports an unreachable broker in seconds, in one line`, async () => {
+      const result = await runCli('pipeline/producer/cli.js', ['--driver', driver, '--brokers', '127.0.0.1:1', '--count', '5'], process.env, 20_000);
+      expect(result.code).to.equal(1);
+      expect(result.stderr.trim()).to.match(/^pipeline:producer: cannot reach Kafka at 127\.0\.0\.1:1: [^\n]+$/);
+    });
+  }
 
   it('pipeline:analytics writes its figures and stops cleanly on SIGTERM', async () => {
     const topics = await createPipelineTopics(admin, cleanup);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { DriverAdmin, DriverProducer, KafkaClient } from '../../clients/driver.js';
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
 import { parseInventoryResult, serializeOrderPlaced, type OrderPlaced } from '../../pipeline/contracts/events.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../../pipeline/contracts/topics.js';
@@ -7,31 +7,33 @@ import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-gen
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
 import { DESIGN_EXAMPLE_ORDER } from '../helpers/fixtures.js';
-import { Cleanup, testKafkaClient } from '../helpers/kafka.js';
+import { requireDriver, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
+import { Cleanup } from '../helpers/kafka.js';
 import { createPipelineTopics, headerText, readMessages, settledFigures, startAnalytics, startInventory, type InventorySettings } from '../helpers/pipeline.js';
 
 const START = new Date('2026-02-15T10:00:30.000Z');
 
-describe('the pipeline end to end (real broker)', function () {
+for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} driver (real broker)`, function () {
   this.timeout(120_000);
   const cleanup = new Cleanup();
-  let kafka: Kafka;
-  let admin: Admin;
+  let kafka: KafkaClient;
+  let admin: DriverAdmin;
+  let ready = false;
 
-  before(async () => {
-    kafka = await testKafkaClient('pipeline-test');
-    admin = kafka.admin();
-    await admin.connect();
+  before(async function () {
+    await requireDriver(this, driver);
+    kafka = await testClient(driver, 'pipeline-test');
+    admin = await kafka.admin();
+    ready = true;
   });
   afterEach(() => cleanup.run());
-  after(() => admin.disconnect());
+  after(() => (ready ? admin.close() : undefined));
 
   async function publish(topics: PipelineTopics, count: number, seed: number): Promise<OrderPlaced[]> {
     const generator = new OrderGenerator({ seed, placedAt: fixedSchedule(START, 1_000) });
     const sent: OrderPlaced[] = [];
-    const publisher = new OrderPublisher(kafka, topics.orders);
-    await publisher.connect();
-    cleanup.add(() => publisher.disconnect());
+    const publisher = await OrderPublisher.open(kafka, topics.orders);
+    cleanup.add(() => publisher.close());
     const recording = {
       next: (): OrderPlaced => {
         const order = generator.next();
@@ -44,10 +46,9 @@ describe('the pipeline end to end (real broker)', function () {
     return sent;
   }
 
-  async function rawProducer(): Promise<Producer> {
-    const producer = kafka.producer();
-    await producer.connect();
-    cleanup.add(() => producer.disconnect());
+  async function rawProducer(): Promise<DriverProducer> {
+    const producer = await kafka.producer({ idempotent: false, acks: 'all', compression: 'none' });
+    cleanup.add(() => producer.close());
     return producer;
   }
 
@@ -80,7 +81,7 @@ describe('the pipeline end to end (real broker)', function () {
     const topics = await createPipelineTopics(admin, cleanup);
     await startInventory(kafka, topics, cleanup);
     const analytics = await startAnalytics(kafka, topics, cleanup);
-    await (await rawProducer()).send({ topic: topics.orders, messages: [{ key: 'ORD-000001', value: DESIGN_EXAMPLE_ORDER }] });
+    await (await rawProducer()).send([{ topic: topics.orders, key: 'ORD-000001', value: DESIGN_EXAMPLE_ORDER }]);
     const figures = await settledFigures(analytics, 1);
     expect(figures).to.include({ total_orders: 1, reserved: 1 });
     expect(figures.by_restaurant['Spartan Eats']).to.deep.equal({ orders: 1, revenue: 17 });
@@ -100,9 +101,9 @@ describe('the pipeline end to end (real broker)', function () {
     const valid = new OrderGenerator({ seed: 3, placedAt: fixedSchedule(START, 100) });
     const messages = [];
     for (const [, value] of bad) {
-      messages.push({ value }, { key: 'k', value: serializeOrderPlaced(valid.next()) });
+      messages.push({ topic: topics.orders, key: null, value }, { topic: topics.orders, key: 'k', value: serializeOrderPlaced(valid.next()) });
     }
-    await producer.send({ topic: topics.orders, messages });
+    await producer.send(messages);
 
     const figures = await settledFigures(analytics, 4, 4);
     expect(figures).to.include({ total_orders: 4, reserved: 4, malformed: 4 });

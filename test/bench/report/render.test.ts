@@ -16,7 +16,7 @@ function sampleRun(): RunResult {
     started_at: '2026-02-15T10:00:00.000Z',
     ended_at: '2026-02-15T10:00:05.000Z',
     parameters: { count: 1000, rate: null },
-    environment: { kafka: { version: 'Apache Kafka 4.3.1', brokers: ['127.0.0.1:9092'], origin: 'local-started' }, client: { name: 'kafkajs', version: '2.2.4' }, node: 'v20', os: 'Linux', cpu: { model: 'CPU', cores: 2 }, memory_gib: 24, commit: 'abc' },
+    environment: { kafka: { version: 'Apache Kafka 4.3.1', brokers: ['127.0.0.1:9092'], origin: 'local-started' }, drivers: [{ name: 'kafkajs', library: 'kafkajs', version: '2.2.4' }], node: 'v20', os: 'Linux', cpu: { model: 'CPU', cores: 2 }, memory_gib: 24, commit: 'abc' },
     warmup: { messages: 100, duration_ms: 250, excluded_from_figures: true },
     figures: { orders_sent: 1000, 'odd, name': 'a "quoted" value' },
     histograms: [{ name: 'produce_to_ack', description: 'send to ack', summary: summarizeMs(histogram), encoded: encodeHistogram(histogram) }],
@@ -34,7 +34,7 @@ describe('bench/report', () => {
   it('renders a summary that says what ran on what, the warm-up, the figures and the checks', () => {
     const text = renderSummary(sampleRun());
     expect(text).to.match(/^baseline: PASSED\n/);
-    expect(text).to.include('on Apache Kafka 4.3.1 at 127.0.0.1:9092; kafkajs 2.2.4; Node v20');
+    expect(text).to.include('on Apache Kafka 4.3.1 at 127.0.0.1:9092; kafkajs driver (kafkajs 2.2.4); Node v20');
     expect(text).to.include('warm-up: 100 messages in 250 ms, excluded from the figures');
     expect(text).to.match(/orders_sent\s+1000/);
     expect(text).to.include('[ok] every order sent: 1000 of 1000');

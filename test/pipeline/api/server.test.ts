@@ -1,28 +1,28 @@
 import { expect } from 'chai';
-import type { Admin, Kafka } from 'kafkajs';
+import type { DriverAdmin, KafkaClient } from '../../../clients/driver.js';
+import { openClient } from '../../../clients/registry.js';
 import { KafkaOrderSink } from '../../../pipeline/api/kafka-sink.js';
 import { buildOrderApi } from '../../../pipeline/api/server.js';
 import { parseOrderPlaced } from '../../../pipeline/contracts/events.js';
-import { createKafka } from '../../../pipeline/kafka-client.js';
-import { Cleanup, createTestTopics, testKafkaClient, uniqueName } from '../../helpers/kafka.js';
+import { testClient } from '../../helpers/drivers.js';
+import { Cleanup, createTestTopics, uniqueName } from '../../helpers/kafka.js';
 import { readMessages } from '../../helpers/pipeline.js';
 import { freePort } from '../../helpers/processes.js';
 
 describe('pipeline/api: POST /order (real broker)', () => {
   const cleanup = new Cleanup();
-  let kafka: Kafka;
-  let admin: Admin;
+  let kafka: KafkaClient;
+  let admin: DriverAdmin;
   const body = { student_id: 'STU-0007', restaurant: 'Engineering Hub', items: [{ item: 'ramen', quantity: 2 }, { item: 'sushi', quantity: 1 }] };
 
   before(async () => {
-    kafka = await testKafkaClient('api-test');
-    admin = kafka.admin();
-    await admin.connect();
+    kafka = await testClient('kafkajs', 'api-test');
+    admin = await kafka.admin();
   });
   afterEach(() => cleanup.run());
-  after(() => admin.disconnect());
+  after(() => admin.close());
 
-  function api(sinkKafka: Kafka, topic: string, sendTimeoutMs = 5_000) {
+  function api(sinkKafka: KafkaClient, topic: string, sendTimeoutMs = 5_000) {
     const sink = new KafkaOrderSink(sinkKafka, topic);
     const app = buildOrderApi({ sink, sendTimeoutMs });
     cleanup.add(async () => {
@@ -34,7 +34,7 @@ describe('pipeline/api: POST /order (real broker)', () => {
 
   it('answers 202 with the order id and publishes a valid OrderPlaced keyed by it', async () => {
     const topic = uniqueName('api-orders');
-    await createTestTopics(admin, [{ topic, numPartitions: 3 }], cleanup);
+    await createTestTopics(admin, [{ topic, partitions: 3 }], cleanup);
     const app = api(kafka, topic);
     const response = await app.inject({ method: 'POST', url: '/order', payload: body });
     expect(response.statusCode).to.equal(202);
@@ -51,7 +51,7 @@ describe('pipeline/api: POST /order (real broker)', () => {
 
   it('answers 400 with the reason, and publishes nothing', async () => {
     const topic = uniqueName('api-orders');
-    await createTestTopics(admin, [{ topic, numPartitions: 1 }], cleanup);
+    await createTestTopics(admin, [{ topic, partitions: 1 }], cleanup);
     const app = api(kafka, topic);
     const cases: [unknown, string][] = [
       [{ ...body, restaurant: 'Moon Base' }, 'restaurant: unknown restaurant'],
@@ -66,12 +66,12 @@ describe('pipeline/api: POST /order (real broker)', () => {
     const notJson = await app.inject({ method: 'POST', url: '/order', headers: { 'content-type': 'application/json' }, payload: '{"student_id":' });
     expect(notJson.statusCode).to.equal(400);
     expect(notJson.json<{ error: string }>().error).to.match(/JSON/);
-    const offsets = await admin.fetchTopicOffsets(topic);
-    expect(offsets.map((p) => p.high)).to.deep.equal(['0']);
+    const offsets = await admin.endOffsets(topic);
+    expect(offsets.map((p) => p.high)).to.deep.equal([0]);
   });
 
   it('answers 503 within seconds when Kafka is unreachable', async () => {
-    const deadKafka = createKafka({ brokers: [`127.0.0.1:${await freePort()}`], clientId: 'api-test-dead', logLevel: 'nothing', retries: 1 });
+    const deadKafka = await openClient('kafkajs', { brokers: [`127.0.0.1:${await freePort()}`], clientId: 'api-test-dead', logLevel: 'nothing', retries: 1 });
     const app = api(deadKafka, 'orders-nowhere', 3_000);
     const response = await app.inject({ method: 'POST', url: '/order', payload: body });
     expect(response.statusCode).to.equal(503);

@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
+import type { DriverAdmin, DriverName, KafkaClient } from '../../../clients/driver.js';
 import { projectRoot } from '../../../kafka/paths.js';
 import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../../pipeline/producer/produce-orders.js';
-import { Cleanup, testBrokers, testKafkaClient, uniqueName, waitFor } from '../../helpers/kafka.js';
+import { requireDriver, TEST_DRIVERS, testClient } from '../../helpers/drivers.js';
+import { Cleanup, testBrokers, uniqueName, waitFor } from '../../helpers/kafka.js';
 import { createPipelineTopics, readMessages, settledFigures, startAnalytics } from '../../helpers/pipeline.js';
 
 /** The inventory command line, as a user runs it, in its own process. */
@@ -29,30 +30,31 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe('pipeline/inventory: killed mid-stream and restarted (real broker)', function () {
+for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stream and restarted, ${driver} driver (real broker)`, function () {
   this.timeout(120_000);
   const cleanup = new Cleanup();
-  let kafka: Kafka;
-  let admin: Admin;
+  let kafka: KafkaClient;
+  let admin: DriverAdmin;
+  let ready = false;
 
-  before(async () => {
-    kafka = await testKafkaClient('restart-test');
-    admin = kafka.admin();
-    await admin.connect();
+  before(async function () {
+    await requireDriver(this, driver);
+    kafka = await testClient(driver, 'restart-test');
+    admin = await kafka.admin();
+    ready = true;
   });
   afterEach(() => cleanup.run());
-  after(() => admin.disconnect());
+  after(() => (ready ? admin.close() : undefined));
 
   /** Publishes `count` orders, runs the inventory CLI with a throttle, SIGKILLs it mid-stream, restarts it, and waits for every outcome. */
   async function crashAndRestart(count: number, extraArgs: string[]) {
     const topics = await createPipelineTopics(admin, cleanup);
     const brokers = await testBrokers();
-    const args = ['--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('inventory'), '--throttle-ms', '5', '--initial-stock', '100000', ...extraArgs];
+    const args = ['--driver', driver satisfies DriverName, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('inventory'), '--throttle-ms', '5', '--initial-stock', '100000', ...extraArgs];
     const analytics = await startAnalytics(kafka, topics, cleanup);
 
-    const publisher = new OrderPublisher(kafka, topics.orders);
-    await publisher.connect();
-    cleanup.add(() => publisher.disconnect());
+    const publisher = await OrderPublisher.open(kafka, topics.orders);
+    cleanup.add(() => publisher.close());
     await produceOrders(new OrderGenerator({ seed: 5, placedAt: fixedSchedule(new Date('2026-02-15T12:00:00Z'), 50) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
 
     const first = startInventoryProcess(brokers, args);

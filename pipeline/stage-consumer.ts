@@ -1,0 +1,111 @@
+/**
+ * The consumer of a pipeline stage: batches in; an offset committed only once the stage says the
+ * messages before it are done, at most every commitIntervalMs; a stop that finishes the batch in
+ * hand and commits everything done before it leaves the group.
+ */
+import type { BatchContext, ConsumedBatch, DriverConsumer, KafkaClient, TopicPartitionOffset } from '../clients/driver.js';
+
+export interface StageConsumerOptions {
+  readonly groupId: string;
+  /** A member not heard from for this long is dropped from the group, and its partitions reassigned (10 s). */
+  readonly sessionTimeoutMs?: number;
+  /** Longest wait of an idle fetch (500 ms): bounds how long stop() or resume() waits. */
+  readonly fetchWaitMs?: number;
+  /** Commits at most this often (500 ms); a stop commits at once. */
+  readonly commitIntervalMs?: number;
+}
+
+/** Processes a batch; calls done(nextOffset) once the messages before nextOffset are safely handled. */
+export type StageBatchHandler = (batch: ConsumedBatch, context: BatchContext, done: (nextOffset: number) => void) => Promise<void>;
+
+export class StageConsumer {
+  private readonly pending = new Map<string, TopicPartitionOffset>();
+  /** Commits one at a time, in order. */
+  private committing: Promise<void> = Promise.resolve();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private inBatch: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
+
+  private constructor(
+    readonly driverConsumer: DriverConsumer,
+    private readonly commitIntervalMs: number,
+  ) {}
+
+  static async open(client: KafkaClient, topics: readonly string[], options: StageConsumerOptions): Promise<StageConsumer> {
+    const consumer = await client.consumer({
+      groupId: options.groupId,
+      topics,
+      fromBeginning: true,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      maxWaitMs: options.fetchWaitMs ?? 500,
+    });
+    return new StageConsumer(consumer, options.commitIntervalMs ?? 500);
+  }
+
+  get groupId(): string {
+    return this.driverConsumer.groupId;
+  }
+
+  async start(handler: StageBatchHandler): Promise<void> {
+    await this.driverConsumer.run(async (batch, context) => {
+      if (this.stopping) return;
+      const work = handler(batch, { isActive: () => !this.stopping && context.isActive() }, (nextOffset) => {
+        this.pending.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: nextOffset });
+      });
+      this.inBatch = work.catch(() => undefined);
+      await work;
+    });
+    // On a timer rather than per batch: the last batch before a quiet spell is committed too.
+    this.commitTimer = setInterval(() => {
+      this.commitPending().catch(() => undefined);
+    }, this.commitIntervalMs);
+  }
+
+  /** Commits what is done so far; a failed commit is retried with the next one. */
+  private commitPending(): Promise<void> {
+    this.committing = this.committing.catch(() => undefined).then(async () => {
+      if (this.pending.size === 0) return;
+      const offsets = [...this.pending.values()];
+      this.pending.clear();
+      try {
+        await this.driverConsumer.commit(offsets);
+      } catch (error) {
+        for (const offset of offsets) {
+          const key = `${offset.topic}\u0000${offset.partition}`;
+          if (!this.pending.has(key)) this.pending.set(key, offset);
+        }
+        throw error;
+      }
+    });
+    return this.committing;
+  }
+
+  pause(): void {
+    this.driverConsumer.pause();
+  }
+
+  resume(): void {
+    this.driverConsumer.resume();
+  }
+
+  onCrash(listener: (error: Error) => void): void {
+    this.driverConsumer.onCrash(listener);
+  }
+
+  /** Stops fetching, lets the batch in hand finish (it stops early at a message boundary), commits what was done, leaves the group. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      clearInterval(this.commitTimer);
+      this.driverConsumer.pause();
+      await this.inBatch;
+      try {
+        await this.commitPending();
+      } finally {
+        await this.driverConsumer.stop();
+      }
+    })();
+    return this.stopped;
+  }
+}
