@@ -2,9 +2,9 @@
 /** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:all */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { COMPRESSIONS, type DriverName } from '../clients/driver.js';
+import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
 import { errorText } from '../clients/errors.js';
-import { loadDriver } from '../clients/registry.js';
+import { installedDrivers, isDriverName, loadDriver } from '../clients/registry.js';
 import { parseBrokerList } from '../kafka/cluster.js';
 import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
 import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
@@ -16,7 +16,8 @@ import type { RunResult } from './report/run-result.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
 import { runLag } from './scenarios/lag.js';
-import { DEFAULTS, type Acks, type BaselineParams, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+import { DEFAULTS, type Acks, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+import { runClients } from './scenarios/clients.js';
 import { runReplay } from './scenarios/replay.js';
 import { runThroughput } from './scenarios/throughput.js';
 
@@ -35,19 +36,30 @@ function common<T>(argv: Argv<T>) {
 /** Which flags each scenario takes, beyond the common ones. */
 const SCENARIO_FLAGS = {
   baseline: ['count', 'warmup', 'rate'],
-  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms', 'reference'],
+  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms', 'reference', 'java-records'],
   lag: ['rate', 'duration', 'throttle-ms', 'sample-ms'],
   replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
+  clients: ['drivers', 'count', 'warmup', 'workers', 'batch-size', 'rate', 'latency-count', 'reference', 'java-records'],
   all: [],
 } as const;
+
+function checkDriverList(list: string | undefined): string | undefined {
+  if (list === undefined) return undefined;
+  const unknown = list.split(',').map((name) => name.trim()).find((name) => !isDriverName(name));
+  return unknown === undefined ? undefined : `--drivers takes names from ${DRIVER_NAMES.join(', ')}, got ${unknown}`;
+}
 
 const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a benchmark scenario against the pipeline and writes its report folder (printed last). Defaults: bench/scenarios/params.ts.'))
   .command('baseline', `produce-to-ack and end-to-end latency, one order at a time or at --rate [${SCENARIO_FLAGS.baseline.join(', ')}]`)
   .command('10k', `throughput: --count orders from worker-thread producers, then the pipeline drain [${SCENARIO_FLAGS['10k'].join(', ')}]`)
   .command('lag', `a producer above a throttled consumer's capacity: lag rises, then drains to zero [${SCENARIO_FLAGS.lag.join(', ')}]`)
   .command('replay', `analytics figures, again after an offset reset, and from a fresh group: byte for byte [${SCENARIO_FLAGS.replay.join(', ')}]`)
+  .command('clients', `every driver on the same broker and orders, beside Kafka's own Java tools: produce, consume, latency [${SCENARIO_FLAGS.clients.join(', ')}]`)
   .command('all', 'every scenario with its defaults, one report folder each')
-  .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}]` })
+  .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}, clients ${d.clients.count} per job]` })
+  .option('drivers', { type: 'string', describe: 'clients: the drivers to measure, comma-separated [every installed one]' })
+  .option('latency-count', { type: 'number', describe: `clients: orders of the latency job, at --rate [${d.clients.latencyCount}]` })
+  .option('java-records', { type: 'number', describe: `records each Java producer sends after its warm-up of ${d.clients.javaWarmupRecords} [${d.clients.javaRecords}]` })
   .option('warmup', { type: 'number', describe: `orders sent first and left out of the figures [baseline ${d.baseline.warmup}, 10k ${d['10k'].warmup}]` })
   .option('rate', { type: 'number', describe: `orders per second on a fixed schedule [baseline: one at a time; lag ${d.lag.rate}]` })
   .option('workers', { type: 'number', describe: `producer worker threads [default: cores, ${d['10k'].workers}]` })
@@ -56,7 +68,7 @@ const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a be
   .option('compression', { type: 'string', choices: COMPRESSIONS, describe: `producer compression, where the driver can [${d['10k'].compression}]` })
   .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
   .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
-  .option('reference', { type: 'boolean', describe: "10k: also run Kafka's own Java ProducerPerformance on the same broker, same count, size and acks (needs Java; Maven on first use)" })
+  .option('reference', { type: 'boolean', describe: `Kafka's own Java tools on the same broker, long enough for steady state (needs Java; Maven on first use) [10k: off; clients: on, --no-reference turns it off]` })
   .option('sample-ms', { type: 'number', describe: `time-series sampling period [10k ${d['10k'].sampleMs}, lag ${d.lag.sampleMs}]` })
   .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
   .option('transient-error-rate', { type: 'number', describe: `simulated transient errors, 0..1 [${d.replay.transientErrorRate}]` })
@@ -84,6 +96,9 @@ const parser = common(commandLine('bench', '$0 <scenario> [options]', 'Runs a be
       checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
       checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
       checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
+      checkNumber('latency-count', a['latency-count'], { integer: true, min: 1 }),
+      checkNumber('java-records', a['java-records'], { integer: true, min: 1 }),
+      checkDriverList(a.drivers),
     );
   });
 
@@ -115,6 +130,8 @@ function throughputParams(): ThroughputParams {
     sampleMs: args['sample-ms'] ?? t.sampleMs,
     timeoutS: args.timeout ?? t.timeoutS,
     reference: args.reference ?? t.reference,
+    javaRecords: args['java-records'] ?? t.javaRecords,
+    javaWarmupRecords: t.javaWarmupRecords,
   };
 }
 
@@ -128,6 +145,27 @@ function lagParams(): LagParams {
     partitions: args.partitions ?? l.partitions,
     seed: args.seed ?? l.seed,
     timeoutS: args.timeout ?? l.timeoutS,
+  };
+}
+
+async function clientsParams(): Promise<ClientsParams> {
+  const c = d.clients;
+  const drivers = args.drivers ? args.drivers.split(',').map((name) => name.trim()).filter(isDriverName) : await installedDrivers();
+  return {
+    drivers,
+    count: args.count ?? c.count,
+    warmup: args.warmup ?? c.warmup,
+    workers: args.workers ?? c.workers,
+    batchSize: args['batch-size'] ?? c.batchSize,
+    inFlight: c.inFlight,
+    rate: args.rate ?? c.rate,
+    latencyCount: args['latency-count'] ?? c.latencyCount,
+    partitions: args.partitions ?? c.partitions,
+    seed: args.seed ?? c.seed,
+    timeoutS: args.timeout ?? c.timeoutS,
+    reference: args.reference ?? c.reference,
+    javaRecords: args['java-records'] ?? c.javaRecords,
+    javaWarmupRecords: c.javaWarmupRecords,
   };
 }
 
@@ -177,6 +215,11 @@ try {
   }
   if (scenario === 'lag') runs.push(await runScenario('lag', lagParams(), runLag, options));
   if (scenario === 'replay') runs.push(await runScenario('replay', replayParams(), runReplay, options));
+  if (scenario === 'clients') {
+    const params = await clientsParams();
+    const java = params.reference ? await kafkaJavaTools(localBrokerOptions(process.env)) : undefined;
+    runs.push(await runScenario('clients', params, (context, p) => runClients(context, p, java), options));
+  }
   if (scenario === 'all') {
     // One folder per scenario: under --out DIR when given, else each in reports/.
     const under = (name: string): RunOptions => ({ ...options, outDir: args.out ? join(args.out, name) : undefined });

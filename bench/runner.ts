@@ -42,6 +42,7 @@ export async function runScenario<P extends object>(
     figures: outcome.figures,
     histograms: outcome.histograms,
     series: outcome.series,
+    ...(outcome.tables ? { tables: outcome.tables } : {}),
     checks: outcome.checks,
     passed: outcome.checks.every((check) => check.passed),
     ...(outcome.documents ? { documents: outcome.documents } : {}),

@@ -25,6 +25,11 @@ export interface DriverCapabilities {
   readonly transactions: boolean;
   /** Static group membership (KIP-345, group.instance.id). */
   readonly staticMembership: boolean;
+  /**
+   * Whether the client loads in worker threads. A native addon that is not context-aware loads in
+   * one context per process only: its load generators run as processes instead.
+   */
+  readonly workerThreads: boolean;
 }
 
 /** Which client a driver wraps; every run.json carries it. */

@@ -18,6 +18,8 @@ export interface ProducerTask {
   readonly inFlight: number;
   /** This worker's sends per second on a fixed schedule (open loop, latency from each send's intended time); null: as fast as acks allow. */
   readonly sendsPerSecond: number | null;
+  /** Put the bench headers (intended send time, phase) on every order, for the pipeline's end-to-end latency. */
+  readonly stampHeaders: boolean;
 }
 
 /** What a worker posts back: counts, its time span, and its histograms, encoded. */
@@ -33,7 +35,7 @@ export interface ProducerTaskResult {
   readonly histogram: string;
   /** How late each send started after its intended time (rate only). */
   readonly sendLag: string | null;
-  /** Time spent making the measured messages (generating, serialising, headers), in µs. */
+  /** Time spent making the measured orders before the clock started (generating, serialising, to bytes), in µs. */
   readonly buildMicros: number;
   readonly firstError: string | undefined;
 }

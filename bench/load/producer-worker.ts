@@ -1,14 +1,15 @@
-/** A piscina worker: produces its share of orders through the chosen driver and returns its measurements (see producer-task.ts). */
+/** A piscina worker (or a process, see producer-process.ts): produces its share of orders through the chosen driver and returns its measurements (see producer-task.ts). */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DriverProducer, OutgoingMessage } from '../../clients/driver.js';
+import type { DriverProducer, Headers, OutgoingMessage } from '../../clients/driver.js';
 import { errorText } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
+import { serializeOrderPlaced } from '../../pipeline/contracts/events.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
 import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { orderMessage } from '../../pipeline/producer/order-producer.js';
 import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
 import { systemClock } from '../measure/clock.js';
-import { benchHeaders, type Phase } from '../measure/headers.js';
+import { benchHeaders } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 
 const clock = systemClock;
@@ -16,23 +17,53 @@ const clock = systemClock;
 /** In open loop the sends do not wait for acks; past this many outstanding the client is hopelessly behind and the run is bounded. */
 const MAX_OPEN_LOOP_IN_FLIGHT = 10_000;
 
-function messageBytes(message: OutgoingMessage): number {
-  let bytes = message.value === null ? 0 : Buffer.byteLength(message.value) + (message.key === null ? 0 : Buffer.byteLength(message.key));
-  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
-  return bytes;
+/** An order ready to send: its key and its serialised value, as bytes. */
+interface PreparedOrder {
+  readonly key: Buffer;
+  readonly value: Buffer;
 }
 
-function batchOf(generator: OrderGenerator, topic: string, size: number, intendedMicros: number, phase: Phase): OutgoingMessage[] {
-  const headers = benchHeaders(intendedMicros, phase);
-  const messages: OutgoingMessage[] = new Array<OutgoingMessage>(size);
-  for (let i = 0; i < size; i++) messages[i] = orderMessage(topic, generator.next(), headers);
+/**
+ * Makes the share's orders before the clock starts, so that the harness is not in the path it
+ * measures (as Kafka's ProducerPerformance and the OpenMessaging Benchmark send prepared
+ * payloads): generated, serialised and turned into bytes here, and what that took is reported.
+ */
+function prepareOrders(generator: OrderGenerator, count: number): { orders: PreparedOrder[]; micros: number } {
+  const started = clock.nowMicros();
+  const orders = new Array<PreparedOrder>(count);
+  for (let i = 0; i < count; i++) {
+    const order = generator.next();
+    orders[i] = { key: Buffer.from(order.order_id), value: Buffer.from(serializeOrderPlaced(order)) };
+  }
+  return { orders, micros: clock.nowMicros() - started };
+}
+
+function messagesOf(orders: readonly PreparedOrder[], from: number, size: number, topic: string, headers: Headers | undefined): OutgoingMessage[] {
+  const messages = new Array<OutgoingMessage>(size);
+  for (let i = 0; i < size; i++) {
+    const order = orders[from + i];
+    if (!order) throw new Error(`no prepared order ${from + i}`);
+    messages[i] = headers ? { topic, key: order.key, value: order.value, headers } : { topic, key: order.key, value: order.value };
+  }
   return messages;
 }
 
-async function warmUp(producer: DriverProducer, generator: OrderGenerator, task: ProducerTask): Promise<void> {
+function bytesOf(messages: readonly OutgoingMessage[]): number {
+  let bytes = 0;
+  for (const message of messages) {
+    bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
+    for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
+  }
+  return bytes;
+}
+
+async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<void> {
+  const generator = new OrderGenerator({ seed: task.seed + 7_919, placedAt: wallClock() });
   const inFlight: Promise<void>[] = [];
   for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
-    inFlight.push(producer.send(batchOf(generator, task.warmupTopic, Math.min(task.batchSize, task.warmup - warmed), clock.nowMicros(), 'warmup')));
+    const size = Math.min(task.batchSize, task.warmup - warmed);
+    const headers = task.stampHeaders ? benchHeaders(clock.nowMicros(), 'warmup') : undefined;
+    inFlight.push(producer.send(Array.from({ length: size }, () => orderMessage(task.warmupTopic, generator.next(), headers))));
     if (inFlight.length >= task.inFlight) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -41,36 +72,32 @@ async function warmUp(producer: DriverProducer, generator: OrderGenerator, task:
 export default async function produceShare(task: ProducerTask): Promise<ProducerTaskResult> {
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
   const producer = await client.producer(task.producer);
-  const generator = new OrderGenerator({ seed: task.seed, placedAt: wallClock });
+  const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt: wallClock() }), task.count);
   const histogram = createLatencyHistogram();
   const sendLag = task.sendsPerSecond === null ? undefined : createLatencyHistogram();
   let sent = 0;
   let failed = 0;
   let bytes = 0;
-  let buildMicros = 0;
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
   try {
-    await warmUp(producer, generator, task);
+    await warmUp(producer, task);
     const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
     const startedMicros = clock.nowMicros();
     const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
     for (let built = 0, sendIndex = 0; built < task.count; sendIndex++) {
       const size = Math.min(task.batchSize, task.count - built);
-      built += size;
       // Closed loop: a batch is stamped when it is made, so its latency includes the wait for earlier sends.
       let intended = clock.nowMicros();
       if (schedule) {
         intended = schedule.intendedMicros(sendIndex);
         const wait = (intended - clock.nowMicros()) / 1000;
         if (wait >= 1) await sleep(wait);
+        if (sendLag) recordMicros(sendLag, clock.nowMicros() - intended);
       }
-      const buildStarted = clock.nowMicros();
-      const messages = batchOf(generator, task.topic, size, intended, 'measure');
-      const sendStarted = clock.nowMicros();
-      buildMicros += sendStarted - buildStarted;
-      if (sendLag) recordMicros(sendLag, buildStarted - intended);
-      for (const message of messages) bytes += messageBytes(message);
+      const messages = messagesOf(prepared.orders, built, size, task.topic, task.stampHeaders ? benchHeaders(intended, 'measure') : undefined);
+      built += size;
+      bytes += bytesOf(messages);
       const send: Promise<void> = producer.send(messages).then(
         () => {
           sent += size;
@@ -87,7 +114,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
     }
     await Promise.all(inFlight);
     const endedMicros = clock.nowMicros();
-    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros, firstError };
+    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros: prepared.micros, firstError };
   } finally {
     await producer.close();
   }

@@ -1,7 +1,7 @@
 /**
  * Kafka's own ProducerPerformance (Java, from the kafka-tools jars the project provisions), run on
- * the same broker with the same record count, size and acks: a reference for what the machine and
- * broker can take, beside what the kafkajs producers reached.
+ * the same broker with the same record size and acks: a reference for what the machine and broker
+ * can take, beside what the drivers reached.
  */
 import { runCommand } from '../../kafka/toolchain.js';
 
@@ -50,6 +50,10 @@ export interface ProducerPerformanceOptions {
   readonly warmupRecords: number;
   readonly recordSize: number;
   readonly acks: 'all' | '1' | '0';
+  /** Producer settings beyond the defaults (the tuned run: batch.size, linger.ms). */
+  readonly producerProps?: readonly string[];
+  /** Records per second on the tool's own schedule; default: as fast as it can. */
+  readonly throughput?: number;
 }
 
 export async function runProducerPerformance(options: ProducerPerformanceOptions): Promise<ProducerPerformanceResult> {
@@ -68,10 +72,11 @@ export async function runProducerPerformance(options: ProducerPerformanceOptions
     '--record-size',
     String(options.recordSize),
     '--throughput',
-    '-1',
+    String(options.throughput ?? -1),
     '--producer-props',
     `bootstrap.servers=${options.brokers.join(',')}`,
     `acks=${options.acks}`,
+    ...(options.producerProps ?? []),
   ]);
   if (result.code !== 0) throw new Error(`ProducerPerformance exited ${String(result.code)}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   return parseProducerPerformance(result.stdout);

@@ -1,7 +1,7 @@
 /** Printers: pure functions from a RunResult to the text of each report file. */
 import { stringify } from 'csv-stringify/sync';
 import { decodeHistogram, percentileDistributionMs } from '../../pipeline/histogram.js';
-import type { FigureValue, RunResult } from './run-result.js';
+import type { FigureValue, RunResult, TableRecord } from './run-result.js';
 
 const show = (value: FigureValue): string => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : String(value));
 
@@ -32,6 +32,7 @@ export function renderSummary(run: RunResult): string {
       lines.push(`    ${h.description}`);
     }
   }
+  for (const table of run.tables ?? []) lines.push('', table.title, ...renderTable(table));
   if (run.checks.length > 0) {
     lines.push('', 'checks');
     for (const check of run.checks) lines.push(`  [${check.passed ? 'ok' : 'FAILED'}] ${check.name}: ${check.detail}`);
@@ -39,7 +40,15 @@ export function renderSummary(run: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** File name → CSV text: the figures, the latency summaries, and one file per time series. */
+/** A table as aligned text: text columns to the left, numbers to the right. */
+export function renderTable(table: TableRecord): string[] {
+  const cells = [table.columns.map(String), ...table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? show(cell) : cell)))];
+  const widths = table.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const numeric = table.columns.map((_, i) => table.rows.length > 0 && table.rows.every((row) => typeof row[i] === 'number' || row[i] === '-'));
+  return cells.map((row) => `  ${row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd());
+}
+
+/** File name → CSV text: the figures, the latency summaries, and one file per time series and table. */
 export function renderCsvFiles(run: RunResult): Record<string, string> {
   const files: Record<string, string> = {
     'figures.csv': stringify(Object.entries(run.figures).map(([name, value]) => [name, value]), { header: true, columns: ['figure', 'value'] }),
@@ -51,6 +60,7 @@ export function renderCsvFiles(run: RunResult): Record<string, string> {
     );
   }
   for (const series of run.series) files[`${series.name}.csv`] = stringify(series.rows.map((row) => [...row]), { header: true, columns: [...series.columns] });
+  for (const table of run.tables ?? []) files[`${table.name}.csv`] = stringify(table.rows.map((row) => [...row]), { header: true, columns: [...table.columns] });
   return files;
 }
 

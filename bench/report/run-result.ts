@@ -35,6 +35,14 @@ export interface SeriesRecord {
   readonly rows: readonly (readonly (number | string)[])[];
 }
 
+/** A table of the run's figures for people: rows of cells under named columns (summary.txt, <name>.csv). */
+export interface TableRecord {
+  readonly name: string;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (number | string)[])[];
+}
+
 export interface Check {
   readonly name: string;
   readonly passed: boolean;
@@ -55,6 +63,7 @@ export interface RunResult {
   readonly figures: Readonly<Record<string, FigureValue>>;
   readonly histograms: readonly HistogramRecord[];
   readonly series: readonly SeriesRecord[];
+  readonly tables?: readonly TableRecord[];
   readonly checks: readonly Check[];
   readonly passed: boolean;
   /** Scenario-specific documents (the replay's figures of each pass). */

@@ -29,7 +29,7 @@ export async function runBaseline(context: BenchContext, params: BaselineParams)
   context.onCleanup(() => results.stop());
   const publisher = await OrderPublisher.open(client, topics.orders);
   context.onCleanup(() => publisher.close());
-  const generator = new OrderGenerator({ seed: params.seed, placedAt: wallClock });
+  const generator = new OrderGenerator({ seed: params.seed, placedAt: wallClock() });
 
   progress.phase(`warm-up: ${params.warmup} orders`);
   const warmupStarted = performance.now();

@@ -53,7 +53,7 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   const summary = await withDeadline(
     'producing',
     limit,
-    produceOrders(new OrderGenerator({ seed: params.seed, placedAt: wallClock }), publisher, { count, pacing: { kind: 'rate', perSecond: params.rate } }),
+    produceOrders(new OrderGenerator({ seed: params.seed, placedAt: wallClock() }), publisher, { count, pacing: { kind: 'rate', perSecond: params.rate } }),
   );
   producing = false;
   const producerStoppedMs = performance.now() - started;

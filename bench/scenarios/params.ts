@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
-import type { Acks, Compression } from '../../clients/driver.js';
+import type { Acks, Compression, DriverName } from '../../clients/driver.js';
+import { JAVA_STEADY_STATE } from '../reference/java-reference.js';
 
 export type { Acks, Compression };
 
@@ -31,6 +32,9 @@ export interface ThroughputParams {
   readonly timeoutS: number;
   /** Also run Kafka's own Java ProducerPerformance on the same broker, as a reference. */
   readonly reference: boolean;
+  /** Records the Java producers send after their warm-up. */
+  readonly javaRecords: number;
+  readonly javaWarmupRecords: number;
 }
 
 export interface LagParams {
@@ -55,9 +59,50 @@ export interface ReplayParams {
   readonly timeoutS: number;
 }
 
+export interface ClientsParams {
+  /** The drivers measured, in order; default: every installed one. */
+  readonly drivers: readonly DriverName[];
+  /** Orders per produce job (acks=all, then acks=1), read back by the consume job. */
+  readonly count: number;
+  /** Orders each producer thread sends first, unmeasured, per job. */
+  readonly warmup: number;
+  readonly workers: number;
+  /** Orders per send in the throughput jobs. */
+  readonly batchSize: number;
+  /** Sends each producer thread keeps in flight. */
+  readonly inFlight: number;
+  /** Orders per second of the latency job, one per send. */
+  readonly rate: number;
+  readonly latencyCount: number;
+  readonly partitions: number;
+  readonly seed: number;
+  readonly timeoutS: number;
+  /** Kafka's own Java tools on the same broker. */
+  readonly reference: boolean;
+  /** Records the Java producers send after their warm-up. */
+  readonly javaRecords: number;
+  readonly javaWarmupRecords: number;
+}
+
 export const DEFAULTS = {
   baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120 } satisfies BaselineParams,
-  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false } satisfies ThroughputParams,
+  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
+  clients: {
+    drivers: [],
+    count: 200_000,
+    warmup: 20_000,
+    workers: 1,
+    batchSize: 1_000,
+    inFlight: 4,
+    rate: 1_000,
+    latencyCount: 10_000,
+    partitions: 3,
+    seed: 1,
+    timeoutS: 300,
+    reference: true,
+    javaRecords: JAVA_STEADY_STATE.measuredRecords,
+    javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords,
+  } satisfies ClientsParams,
 } as const;

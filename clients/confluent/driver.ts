@@ -433,6 +433,7 @@ const info: DriverInfo = {
     compressions: (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((name) => name === 'none' || library.features.includes(name)),
     transactions: true,
     staticMembership: true,
+    workerThreads: false,
   },
 };
 

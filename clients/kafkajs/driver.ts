@@ -368,7 +368,7 @@ const info: DriverInfo = {
   name: 'kafkajs',
   library: 'kafkajs',
   version: packageVersion('kafkajs', import.meta.url),
-  capabilities: { compressions: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], transactions: true, staticMembership: false },
+  capabilities: { compressions: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], transactions: true, staticMembership: false, workerThreads: true },
 };
 
 export const driver: KafkaDriver = {

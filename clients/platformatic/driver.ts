@@ -24,6 +24,7 @@ import type {
   DriverInfo,
   DriverProducer,
   GroupInfo,
+  Headers,
   KafkaClient,
   KafkaDriver,
   OutgoingMessage,
@@ -84,16 +85,27 @@ function baseOptions(options: ClientOptions) {
   };
 }
 
-function toProduced(message: OutgoingMessage): MessageToProduce {
-  // Header names go as bytes too: the default serializers pass them through unchanged.
-  const headers = new Map<Buffer, Buffer>();
-  for (const [name, value] of Object.entries(message.headers ?? {})) headers.set(Buffer.from(name), toBuffer(value));
-  return {
-    topic: message.topic,
-    ...(message.key === null ? {} : { key: toBuffer(message.key) }),
-    ...(message.value === null ? {} : { value: toBuffer(message.value) }),
-    headers,
-  };
+/** Header names go as bytes too: the default serializers pass them through unchanged. */
+function headerMap(headers: Headers): Map<Buffer, Buffer> {
+  const map = new Map<Buffer, Buffer>();
+  for (const [name, value] of Object.entries(headers)) map.set(Buffer.from(name), toBuffer(value));
+  return map;
+}
+
+/** The messages as the library takes them; messages that share one headers object (a batch's) share one map. */
+function toProduced(messages: readonly OutgoingMessage[]): MessageToProduce[] {
+  let lastHeaders: Headers | undefined;
+  let lastMap = new Map<Buffer, Buffer>();
+  return messages.map((message) => {
+    if (message.headers !== lastHeaders) {
+      lastHeaders = message.headers;
+      lastMap = message.headers ? headerMap(message.headers) : new Map<Buffer, Buffer>();
+    }
+    const produced: MessageToProduce = { topic: message.topic, headers: lastMap };
+    if (message.key !== null) produced.key = toBuffer(message.key);
+    if (message.value !== null) produced.value = toBuffer(message.value);
+    return produced;
+  });
 }
 
 /** The library's types promise a key and value, but a null one arrives as undefined. */
@@ -216,7 +228,7 @@ class PlatformaticProducer implements DriverProducer {
   send(messages: readonly OutgoingMessage[]): Promise<void> {
     const work = () =>
       wrap('sending', async () => {
-        await this.producer.send({ messages: messages.map(toProduced) });
+        await this.producer.send({ messages: toProduced(messages) });
       });
     return this.serial ? this.queue.run(work) : work();
   }
@@ -230,7 +242,7 @@ class PlatformaticProducer implements DriverProducer {
         // answers with PRODUCER_FENCED whenever the transactional id was used before (a restart).
         const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
         try {
-          if (messages.length > 0) await transaction.send({ messages: messages.map(toProduced) });
+          if (messages.length > 0) await transaction.send({ messages: toProduced(messages) });
           await transaction.addConsumer(consumer.raw);
           for (const offset of offsets.offsets) await transaction.addOffset(consumer.messageBefore(offset));
           await transaction.commit();
@@ -438,6 +450,7 @@ const info: DriverInfo = {
     compressions: (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((name) => compressionsAlgorithms[name].available),
     transactions: true,
     staticMembership: true,
+    workerThreads: true,
   },
 };
 

@@ -44,7 +44,7 @@ try {
     abort.abort();
     return Promise.resolve();
   });
-  const generator = new OrderGenerator({ seed, placedAt: args['event-time-start'] ? fixedSchedule(new Date(args['event-time-start']), args['event-time-step-ms']) : wallClock });
+  const generator = new OrderGenerator({ seed, placedAt: args['event-time-start'] ? fixedSchedule(new Date(args['event-time-start']), args['event-time-step-ms']) : wallClock() });
   const showProgress = isInteractive();
   let lastShown = 0;
   const summary = await produceOrders(generator, publisher, {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DESIGN_EXAMPLE_ORDER } from '../../helpers/fixtures.js';
-import { orderIdOf, parseInventoryResult, parseOrderPlaced, serializeOrderPlaced } from '../../../pipeline/contracts/events.js';
+import { orderIdOf, parseInventoryResult, parseOrderPlaced, serializeOrderPlaced, type OrderPlaced } from '../../../pipeline/contracts/events.js';
+import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-generator.js';
 
 
 const buffer = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -45,5 +46,23 @@ describe('pipeline/contracts/events', () => {
     expect(orderIdOf(buffer(DESIGN_EXAMPLE_ORDER.replace('Spartan Eats', 'Moon Base')))).to.equal('ORD-000001');
     expect(orderIdOf(buffer('nope'))).to.equal(undefined);
     expect(orderIdOf(buffer('{"order_id":5}'))).to.equal(undefined);
+  });
+
+  it('writes OrderPlaced exactly as JSON.stringify of its fields in the documented order would', () => {
+    const generator = new OrderGenerator({ seed: 9, placedAt: fixedSchedule(new Date('2026-02-15T10:00:00.000Z'), 37) });
+    const odd: OrderPlaced = {
+      order_id: 'ORD-"quoted"\\-\u00e9\u2028',
+      student_id: 'STU-\n\t',
+      restaurant: 'Tower Cafe',
+      items: [{ item: 'coffee', quantity: 3, unit_price: 3.5 }, { item: 'bagel', quantity: 1, unit_price: 2.75 }],
+      total_amount: 13.25,
+      placed_at: '2026-02-15T10:00:00.000Z',
+      status: 'placed',
+    };
+    for (const order of [odd, ...Array.from({ length: 300 }, () => generator.next())]) {
+      const { order_id, student_id, restaurant, items, total_amount, placed_at, status } = order;
+      const expected = JSON.stringify({ order_id, student_id, restaurant, items: items.map(({ item, quantity, unit_price }) => ({ item, quantity, unit_price })), total_amount, placed_at, status });
+      expect(serializeOrderPlaced(order)).to.equal(expected);
+    }
   });
 });
