@@ -3,7 +3,7 @@ import { DRIVER_NAMES, type ClientOptions, type DriverName, type KafkaClient, ty
 import { DriverError } from './errors.js';
 
 /** The default driver of every command: see the README ("Client drivers") for how it was chosen. */
-export const DEFAULT_DRIVER: DriverName = 'kafkajs';
+export const DEFAULT_DRIVER: DriverName = 'platformatic';
 
 /** The npm package each driver needs, and how to install it when it is missing. */
 export const DRIVER_PACKAGES: Readonly<Record<DriverName, { readonly library: string; readonly install: string }>> = {

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Admin,
+  compatibilityPartitioner,
   compressionsAlgorithms,
   Consumer,
   FetchIsolationLevels,
@@ -396,6 +397,8 @@ class PlatformaticClient implements KafkaClient {
       idempotent,
       acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
       compression: options.compression,
+      // Java's default partitioner (murmur2, made positive by masking): keys land where they would from any other client.
+      partitioner: compatibilityPartitioner,
       autocreateTopics: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parseConsumerPerformance } from '../../bench/reference/consumer-performance.js';
 import { parseProducerPerformance } from '../../bench/reference/producer-performance.js';
 
 describe('bench/reference/producer-performance', () => {
@@ -20,5 +21,19 @@ describe('bench/reference/producer-performance', () => {
 
   it('says so when there is no summary line', () => {
     expect(() => parseProducerPerformance('Exception in thread "main"')).to.throw(/printed no summary line/);
+  });
+});
+
+describe('bench/reference/consumer-performance', () => {
+  it("reads ConsumerPerformance's summary, the fetch rate without the group's join", () => {
+    const output = [
+      'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec',
+      '2026-11-24 12:55:05:268, 2026-11-24 12:55:07:821, 872.6120, 341.7987, 3000000, 1175088.1316, 325, 2228, 391.6571, 1346499.1023',
+    ].join('\n');
+    expect(parseConsumerPerformance(output)).to.deep.equal({ records: 3_000_000, mb: 872.612, fetchRecordsPerS: 1346499.1023, fetchMbPerS: 391.6571, rebalanceMs: 325 });
+  });
+
+  it('says so when there is no summary', () => {
+    expect(() => parseConsumerPerformance('WARN nothing to read')).to.throw(/printed no summary line/);
   });
 });

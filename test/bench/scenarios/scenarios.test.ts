@@ -10,7 +10,9 @@ import { runScenario, type RunOptions } from '../../../bench/runner.js';
 import { runBaseline } from '../../../bench/scenarios/baseline.js';
 import { runLag } from '../../../bench/scenarios/lag.js';
 import { runReplay } from '../../../bench/scenarios/replay.js';
-import type { ThroughputParams } from '../../../bench/scenarios/params.js';
+import type { ClientsParams, ThroughputParams } from '../../../bench/scenarios/params.js';
+import { runClients } from '../../../bench/scenarios/clients.js';
+import { installedDrivers } from '../../../clients/registry.js';
 import { runThroughput } from '../../../bench/scenarios/throughput.js';
 import { testBrokers } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
@@ -87,6 +89,26 @@ describe('bench scenarios at a small size (real broker)', function () {
     const best = Math.max(Number(result.figures.java_produce_events_per_s), Number(result.figures.java_produce_tuned_events_per_s));
     const share = Number(result.figures.produce_events_per_s) / best;
     expect(result.figures.driver_share_of_java).to.be.closeTo(share, 0.01);
+  });
+
+  it('clients: every driver produces, reads back and sends at a rate, beside the Java tools', async function () {
+    if (process.env.KAFKA_BROKERS) this.skip();
+    const java = await kafkaJavaTools(localBrokerOptions(process.env));
+    const drivers = await installedDrivers();
+    const params: ClientsParams = { drivers, count: 3_000, warmup: 200, workers: 1, batchSize: 500, inFlight: 4, rate: 500, latencyCount: 200, partitions: 3, seed: 1, timeoutS: 120, reference: true, javaRecords: 20_000, javaWarmupRecords: 5_000 };
+    const { result, dir } = await runScenario('clients', params, (context, p) => runClients(context, p, java), options('clients'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.environment.drivers.map((d) => d.name)).to.deep.equal(drivers);
+    for (const driver of drivers) {
+      for (const figure of ['produce_events_per_s', 'produce_acks1_events_per_s', 'consume_events_per_s', 'produce_to_ack_p99_ms']) expect(result.figures[`${driver}_${figure}`], `${driver}_${figure}`).to.be.a('number').greaterThan(0);
+    }
+    for (const figure of ['java_produce_events_per_s', 'java_produce_tuned_events_per_s', 'java_consume_events_per_s']) expect(result.figures[figure], figure).to.be.a('number').greaterThan(0);
+    const best = drivers.reduce((a, b) => (Number(result.figures[`${a}_produce_events_per_s`]) >= Number(result.figures[`${b}_produce_events_per_s`]) ? a : b));
+    expect(result.figures.best_driver).to.equal(best);
+    const javaBest = Math.max(Number(result.figures.java_produce_events_per_s), Number(result.figures.java_produce_tuned_events_per_s));
+    expect(result.figures.best_driver_share_of_java).to.be.closeTo(Number(result.figures[`${best}_produce_events_per_s`]) / javaBest, 0.002);
+    expect(csv(dir, 'clients.csv').map((row) => row.client?.split(' ')[0])).to.deep.equal([...drivers, 'Java', 'Java']);
+    expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).to.include('drivers and Java references');
   });
 
   it('lag: rises while the producer outruns the throttled consumer, then comes back to zero', async () => {
