@@ -102,3 +102,36 @@ export async function closingOnFailure<T>(connect: () => Promise<T>, close: () =
     throw error;
   }
 }
+
+/**
+ * Kafka's murmur2 (Utils.murmur2 in the Java client) of a key's bytes, as a signed 32-bit number.
+ * Java's default partitioner puts a keyed record on (murmur2 & 0x7fffffff) % partitions.
+ */
+export function murmur2(data: Buffer): number {
+  const m = 0x5bd1e995;
+  let h = (0x9747b28c ^ data.length) | 0;
+  let i = 0;
+  for (; i + 4 <= data.length; i += 4) {
+    let k = data.readInt32LE(i);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = data.length - i;
+  if (rest >= 3) h ^= (data[i + 2] ?? 0) << 16;
+  if (rest >= 2) h ^= (data[i + 1] ?? 0) << 8;
+  if (rest >= 1) {
+    h ^= data[i] ?? 0;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
+
+/** The partition Java's default partitioner gives a key. */
+export function javaPartition(key: Buffer, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
