@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { DriverAdmin, DriverName, KafkaClient, TopicSpec } from '../clients/driver.js';
 import { openClient } from '../clients/registry.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
-import type { PipelineTopics } from '../pipeline/contracts/topics.js';
-import { InventoryService } from '../pipeline/inventory/service.js';
+import { DEFAULT_TOPICS, type PipelineTopics } from '../pipeline/contracts/topics.js';
 import type { Clock } from './measure/clock.js';
 import type { Progress } from './progress.js';
 
-/** What a scenario gets to run with: the cluster, a client of the run's driver, a clock, progress, and fresh topics that are cleaned up. */
+/**
+ * The pipeline a run measures: its own stages, started as processes on fresh topics; or an
+ * external one (`--pipeline external`), which consumes `orderTopic` and writes `inventoryTopic`
+ * under the contract of docs/DESIGN.md, and which the bench neither starts nor creates topics for.
+ */
+export type PipelineChoice = { readonly mode: 'internal' } | { readonly mode: 'external'; readonly orderTopic: string; readonly inventoryTopic: string };
+
+/** What a scenario gets to run with: the cluster, a client of the run's driver, a clock, progress, the report folder, and fresh topics that are cleaned up. */
 export interface BenchContext {
   /** A client of the run's driver. */
   readonly client: KafkaClient;
@@ -16,8 +22,15 @@ export interface BenchContext {
   readonly target: KafkaTarget;
   readonly clock: Clock;
   readonly progress: Progress;
-  /** Unique per run: names the run's topics and consumer groups. */
+  /** Unique per run: names the run's topics and consumer groups, and is stamped on its orders. */
   readonly runId: string;
+  /** The report folder, made before the run starts: the stages' logs and profiles go here. */
+  readonly reportDir: string;
+  readonly pipeline: PipelineChoice;
+  /** A CPU profile of every stage process, into the report folder. */
+  readonly profile: boolean;
+  /** The topics orders go to and results come from: fresh ones, or the external pipeline's. */
+  pipelineTopics(partitions: number): Promise<PipelineTopics>;
   freshTopics(partitions: number): Promise<PipelineTopics>;
   /** One more topic of the run's, `<runId>-<suffix>`; deleted at the end unless --keep-topics. */
   freshTopic(suffix: string, partitions: number): Promise<string>;
@@ -34,6 +47,9 @@ export interface ContextOptions {
   readonly progress: Progress;
   readonly keepTopics: boolean;
   readonly scenario: string;
+  readonly reportDir: string;
+  readonly pipeline: PipelineChoice;
+  readonly profile: boolean;
 }
 
 /** Runs one scenario in a context and always cleans up after it. */
@@ -47,6 +63,15 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     await admin.createTopics(specs);
     if (!options.keepTopics) steps.push(() => admin.deleteTopics(specs.map((spec) => spec.topic)));
   };
+  const freshTopics = async (partitions: number): Promise<PipelineTopics> => {
+    const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
+    await createTopics([
+      { topic: topics.orders, partitions },
+      { topic: topics.inventory, partitions },
+      { topic: topics.deadLetter, partitions: 1 },
+    ]);
+    return topics;
+  };
   const context: BenchContext = {
     client,
     admin,
@@ -54,15 +79,19 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     clock: options.clock,
     progress: options.progress,
     runId,
-    async freshTopics(partitions) {
-      const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
-      await createTopics([
-        { topic: topics.orders, partitions },
-        { topic: topics.inventory, partitions },
-        { topic: topics.deadLetter, partitions: 1 },
-      ]);
-      return topics;
+    reportDir: options.reportDir,
+    pipeline: options.pipeline,
+    profile: options.profile,
+    async pipelineTopics(partitions) {
+      if (options.pipeline.mode === 'internal') return freshTopics(partitions);
+      const { orderTopic, inventoryTopic } = options.pipeline;
+      const existing = new Set(await admin.listTopics());
+      const missing = [orderTopic, inventoryTopic].filter((topic) => !existing.has(topic));
+      if (missing.length > 0) throw new Error(`--pipeline external: ${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not exist; the external pipeline's topics must be there before the run`);
+      const orderPartitions = (await admin.endOffsets(orderTopic)).length;
+      return { orders: orderTopic, inventory: inventoryTopic, deadLetter: DEFAULT_TOPICS.deadLetter, partitions: orderPartitions };
     },
+    freshTopics,
     async freshTopic(suffix, partitions) {
       const topic = `${runId}-${suffix}`;
       await createTopics([{ topic, partitions }]);
@@ -79,30 +108,4 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     for (const step of steps.reverse()) await step().catch(() => undefined);
     await admin.close();
   }
-}
-
-export interface BenchInventorySettings {
-  readonly seed: number;
-  readonly throttleMs?: number;
-  readonly fetchWaitMs?: number;
-}
-
-/**
- * The inventory stage as the throughput and latency scenarios run it: stock that never runs out
- * and no simulated trouble, so that they measure the pipeline, not the business rules. Started,
- * and stopped at cleanup.
- */
-export async function startBenchInventory(context: BenchContext, topics: PipelineTopics, settings: BenchInventorySettings): Promise<InventoryService> {
-  const inventory = new InventoryService(context.client, {
-    topics,
-    groupId: `${context.runId}-inventory`,
-    initialStock: 1_000_000_000,
-    trouble: { seed: settings.seed, failureRate: 0, transientErrorRate: 0 },
-    retry: { maxRetries: 3, backoffMs: 10 },
-    throttleMs: settings.throttleMs ?? 0,
-    ...(settings.fetchWaitMs !== undefined ? { fetchWaitMs: settings.fetchWaitMs } : {}),
-  });
-  await inventory.start();
-  context.onCleanup(() => inventory.stop());
-  return inventory;
 }

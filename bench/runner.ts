@@ -1,11 +1,11 @@
 import type { DriverInfo, DriverName } from '../clients/driver.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
-import { withBenchContext, type BenchContext } from './harness.js';
+import { withBenchContext, type BenchContext, type PipelineChoice } from './harness.js';
 import { systemClock } from './measure/clock.js';
 import type { Progress } from './progress.js';
 import { describeEnvironment } from './report/environment.js';
 import type { FigureValue, RunResult, ScenarioName } from './report/run-result.js';
-import { defaultReportDir, writeReport } from './report/write-report.js';
+import { defaultReportDir, prepareReportDir, writeReport } from './report/write-report.js';
 import type { ScenarioOutcome } from './scenarios/scenario.js';
 
 export interface RunOptions {
@@ -17,6 +17,8 @@ export interface RunOptions {
   /** The report folder; default reports/<scenario>-<UTC timestamp>. */
   readonly outDir: string | undefined;
   readonly reportsRoot: string;
+  readonly pipeline: PipelineChoice;
+  readonly profile: boolean;
 }
 
 /** Runs one scenario, writes its report folder, and returns the result and the folder. */
@@ -27,8 +29,11 @@ export async function runScenario<P extends object>(
   options: RunOptions,
 ): Promise<{ result: RunResult; dir: string }> {
   const started = new Date();
+  const dir = options.outDir ?? defaultReportDir(options.reportsRoot, scenario, started);
+  prepareReportDir(dir);
   let drivers: readonly DriverInfo[] = [];
-  const outcome = await withBenchContext({ target: options.target, driver: options.driver, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario }, (context) => {
+  const contextOptions = { target: options.target, driver: options.driver, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario, reportDir: dir, pipeline: options.pipeline, profile: options.profile };
+  const outcome = await withBenchContext(contextOptions, (context) => {
     drivers = [context.client.driver];
     return run(context, params);
   });
@@ -47,7 +52,6 @@ export async function runScenario<P extends object>(
     passed: outcome.checks.every((check) => check.passed),
     ...(outcome.documents ? { documents: outcome.documents } : {}),
   };
-  const dir = options.outDir ?? defaultReportDir(options.reportsRoot, scenario, started);
   writeReport(result, dir);
   return { result, dir };
 }

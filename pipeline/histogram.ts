@@ -21,9 +21,16 @@ export function createLatencyHistogram(): LatencyHistogram {
   });
 }
 
-/** Records a latency in microseconds; zero is kept, negatives (clock skew) count as zero, the top is clamped to the range. */
-export function recordMicros(histogram: LatencyHistogram, micros: number, count = 1): void {
-  histogram.recordValueWithCount(Math.min(HISTOGRAM_RANGE.highestMicros, Math.max(0, Math.round(micros))), count);
+/**
+ * Records a latency in microseconds and says whether it could: a value above the range is not
+ * recorded (the caller counts it, nothing is clamped silently). Zero is kept; a negative value counts
+ * as zero when both ends were read from one clock (rounding), and is out of range otherwise.
+ */
+export function recordMicros(histogram: LatencyHistogram, micros: number, count = 1, options: { readonly sameClock: boolean } = { sameClock: true }): boolean {
+  const rounded = Math.round(micros);
+  if (rounded > HISTOGRAM_RANGE.highestMicros || Number.isNaN(rounded) || (rounded < 0 && !options.sameClock)) return false;
+  histogram.recordValueWithCount(Math.max(0, rounded), count);
+  return true;
 }
 
 /** Compressed base64, the form worker threads post to the main thread. */

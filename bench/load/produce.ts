@@ -3,15 +3,14 @@
  * threads: the count, and a rate when one is set, split between the workers explicitly; their
  * histograms merged, never averaged.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { DriverName, ProducerOptions } from '../../clients/driver.js';
-import { loadDriver } from '../../clients/registry.js';
 import { decodeHistogram, mergeHistograms, type LatencyHistogram } from '../../pipeline/histogram.js';
 import { withDeadline } from '../measure/deadline.js';
+import type { Phase } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 import { splitEvenly } from './split-load.js';
+import { startTask, threadsFor } from './task-host.js';
 
 export interface ProduceLoad {
   readonly driver: DriverName;
@@ -29,6 +28,9 @@ export interface ProduceLoad {
   readonly sendsPerSecond: number | null;
   /** The bench headers on every order (the pipeline's end-to-end latency needs them). */
   readonly stampHeaders: boolean;
+  readonly phase: Phase;
+  readonly runId: string;
+  readonly eventTime: ProducerTask['eventTime'];
   readonly seed: number;
   readonly timeoutMs: number;
 }
@@ -67,9 +69,12 @@ export async function runProduceLoad(load: ProduceLoad): Promise<ProduceLoadResu
     // A rate applies to the whole load, not to each worker: each takes its share.
     sendsPerSecond: load.sendsPerSecond === null ? null : load.sendsPerSecond / load.workers,
     stampHeaders: load.stampHeaders,
+    phase: load.phase,
+    runId: load.runId,
+    eventTime: load.eventTime,
   }));
-  const { workerThreads } = (await loadDriver(load.driver)).info.capabilities;
-  return summarize(await withDeadline('producing', load.timeoutMs, workerThreads ? inThreads(tasks) : inProcesses(tasks)));
+  const threads = await threadsFor(load.driver);
+  return summarize(await withDeadline('producing', load.timeoutMs, threads ? inThreads(tasks) : inProcesses(tasks)));
 }
 
 async function inThreads(tasks: readonly ProducerTask[]): Promise<ProducerTaskResult[]> {
@@ -85,30 +90,11 @@ async function inThreads(tasks: readonly ProducerTask[]): Promise<ProducerTaskRe
   }
 }
 
-type ProcessAnswer = { readonly ok: true; readonly result: ProducerTaskResult } | { readonly ok: false; readonly error: string };
-
-function inProcesses(tasks: readonly ProducerTask[]): Promise<ProducerTaskResult[]> {
-  return Promise.all(
-    tasks.map(
-      (task) =>
-        new Promise<ProducerTaskResult>((resolve, reject) => {
-          const child = fork(fileURLToPath(new URL('./producer-process.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-          let answered = false;
-          child.once('message', (answer: ProcessAnswer) => {
-            answered = true;
-            if (answer.ok) resolve(answer.result);
-            else reject(new Error(`producer process ${task.workerIndex}: ${answer.error}`));
-          });
-          child.once('exit', (code, signal) => {
-            if (!answered) reject(new Error(`producer process ${task.workerIndex} exited (${signal ?? String(code)}) without a result`));
-          });
-          child.once('error', reject);
-          child.send(task);
-        }),
-    ),
-  );
+/** One process per share: the driver's client cannot load in worker threads. */
+async function inProcesses(tasks: readonly ProducerTask[]): Promise<ProducerTaskResult[]> {
+  const running = await Promise.all(tasks.map((task) => startTask<ProducerTaskResult>({ kind: 'produce', task }, `producer process ${task.workerIndex}`)));
+  return Promise.all(running.map((task) => task.result));
 }
-
 function summarize(results: readonly ProducerTaskResult[]): ProduceLoadResult {
   const sum = (pick: (r: ProducerTaskResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
   const sent = sum((r) => r.sent);

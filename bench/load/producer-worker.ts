@@ -5,7 +5,7 @@ import { errorText } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
 import { serializeOrderPlaced } from '../../pipeline/contracts/events.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
-import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
+import { fixedSchedule, OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { orderMessage } from '../../pipeline/producer/order-producer.js';
 import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
 import { systemClock } from '../measure/clock.js';
@@ -16,6 +16,9 @@ const clock = systemClock;
 
 /** In open loop the sends do not wait for acks; past this many outstanding the client is hopelessly behind and the run is bounded. */
 const MAX_OPEN_LOOP_IN_FLIGHT = 10_000;
+
+/** The size of the buffers prepared orders are written into. */
+const SLAB_BYTES = 4 * 1024 * 1024;
 
 /** An order ready to send: its key and its serialised value, as bytes. */
 interface PreparedOrder {
@@ -31,9 +34,22 @@ interface PreparedOrder {
 function prepareOrders(generator: OrderGenerator, count: number): { orders: PreparedOrder[]; micros: number } {
   const started = clock.nowMicros();
   const orders = new Array<PreparedOrder>(count);
+  // Keys and values written into large shared buffers rather than two small allocations each.
+  let slab = Buffer.allocUnsafe(SLAB_BYTES);
+  let used = 0;
+  const bytesOf = (text: string): Buffer => {
+    if (used + text.length * 3 > slab.length) {
+      slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, text.length * 3));
+      used = 0;
+    }
+    const written = slab.write(text, used);
+    const bytes = slab.subarray(used, used + written);
+    used += written;
+    return bytes;
+  };
   for (let i = 0; i < count; i++) {
     const order = generator.next();
-    orders[i] = { key: Buffer.from(order.order_id), value: Buffer.from(serializeOrderPlaced(order)) };
+    orders[i] = { key: bytesOf(order.order_id), value: bytesOf(serializeOrderPlaced(order)) };
   }
   return { orders, micros: clock.nowMicros() - started };
 }
@@ -62,7 +78,7 @@ async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<voi
   const inFlight: Promise<void>[] = [];
   for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
     const size = Math.min(task.batchSize, task.warmup - warmed);
-    const headers = task.stampHeaders ? benchHeaders(clock.nowMicros(), 'warmup') : undefined;
+    const headers = task.stampHeaders ? benchHeaders(clock.nowMicros(), 'warmup', task.runId) : undefined;
     inFlight.push(producer.send(Array.from({ length: size }, () => orderMessage(task.warmupTopic, generator.next(), headers))));
     if (inFlight.length >= task.inFlight) await inFlight.shift();
   }
@@ -72,7 +88,8 @@ async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<voi
 export default async function produceShare(task: ProducerTask): Promise<ProducerTaskResult> {
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
   const producer = await client.producer(task.producer);
-  const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt: wallClock() }), task.count);
+  const placedAt = task.eventTime ? fixedSchedule(new Date(task.eventTime.startIso), task.eventTime.stepMs) : wallClock();
+  const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count);
   const histogram = createLatencyHistogram();
   const sendLag = task.sendsPerSecond === null ? undefined : createLatencyHistogram();
   let sent = 0;
@@ -81,7 +98,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
   try {
-    await warmUp(producer, task);
+    if (task.warmup > 0) await warmUp(producer, task);
     const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
     const startedMicros = clock.nowMicros();
     const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
@@ -95,7 +112,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
         if (wait >= 1) await sleep(wait);
         if (sendLag) recordMicros(sendLag, clock.nowMicros() - intended);
       }
-      const messages = messagesOf(prepared.orders, built, size, task.topic, task.stampHeaders ? benchHeaders(intended, 'measure') : undefined);
+      const messages = messagesOf(prepared.orders, built, size, task.topic, task.stampHeaders ? benchHeaders(intended, task.phase, task.runId) : undefined);
       built += size;
       bytes += bytesOf(messages);
       const send: Promise<void> = producer.send(messages).then(

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCsvFiles, renderHgrmFiles, renderSummary } from './render.js';
 import type { RunResult } from './run-result.js';
@@ -7,6 +7,22 @@ import type { RunResult } from './run-result.js';
 export function defaultReportDir(reportsRoot: string, scenario: string, startedAt: Date): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
   return join(reportsRoot, `${scenario}-${stamp}`);
+}
+
+/**
+ * Makes the report folder and checks that it can be written, before anything runs: a run must not
+ * be lost at its end to a folder it cannot write.
+ */
+export function prepareReportDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, '.write-check');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown';
+    throw new Error(`the report folder ${dir} cannot be written (${code}); choose another with --out`);
+  }
 }
 
 /** Writes run.json, summary.txt, the CSV files and the .hgrm files; returns the file names. */

@@ -1,14 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createLatencyHistogram, encodeHistogram, recordMicros, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
-import { OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
-import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
-import { startBenchInventory, type BenchContext } from '../harness.js';
-import { until, withDeadline } from '../measure/deadline.js';
-import { benchHeaders } from '../measure/headers.js';
-import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
-import { ResultLatencyRecorder } from '../measure/result-latency.js';
+import { encodeHistogram, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
+import type { BenchContext } from '../harness.js';
+import type { ProduceLoadResult } from '../load/produce.js';
+import { runEndToEndLatency, type EndToEndLatencyResult } from '../reference/end-to-end-latency.js';
+import type { JavaTools } from '../reference/java-reference.js';
 import type { HistogramRecord } from '../report/run-result.js';
 import type { BaselineParams } from './params.js';
+import { sendOrders, startResultReader, startStages, untilDone } from './phases.js';
 import type { ScenarioOutcome } from './scenario.js';
 
 function histogramRecord(name: string, description: string, histogram: LatencyHistogram): HistogramRecord {
@@ -17,93 +14,79 @@ function histogramRecord(name: string, description: string, histogram: LatencyHi
 
 /**
  * Produce-to-ack and order-to-inventory-result latency, one order at a time (closed loop) or at a
- * fixed rate (open loop, latency from each send's intended time).
+ * fixed rate (open loop, latency from each send's intended time). The inventory runs as its own
+ * process; the orders come from a worker thread, the results are read in another; the main thread
+ * only coordinates. With `java`, Kafka's own EndToEndLatency runs on the same broker as a reference.
  */
-export async function runBaseline(context: BenchContext, params: BaselineParams): Promise<ScenarioOutcome> {
-  const { client, clock, progress } = context;
-  const limit = params.timeoutS * 1000;
-  const topics = await context.freshTopics(params.partitions);
-  await startBenchInventory(context, topics, { seed: params.seed });
-  const results = new ResultLatencyRecorder(client, topics.inventory, `${context.runId}-results`, clock);
-  await results.start();
-  context.onCleanup(() => results.stop());
-  const publisher = await OrderPublisher.open(client, topics.orders);
-  context.onCleanup(() => publisher.close());
-  const generator = new OrderGenerator({ seed: params.seed, placedAt: wallClock() });
+export async function runBaseline(context: BenchContext, params: BaselineParams, java?: JavaTools): Promise<ScenarioOutcome> {
+  if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
+  const topics = await context.pipelineTopics(params.partitions);
+  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false }, params.timeoutS);
+  const reader = await startResultReader(context, topics);
+  const oneAtATime = { topic: topics.orders, workers: 1, batchSize: 1, inFlight: 1, sendsPerSecond: null, seed: params.seed };
 
-  progress.phase(`warm-up: ${params.warmup} orders`);
+  context.progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
   const warmupStarted = performance.now();
-  for (let i = 0; i < params.warmup; i++) await publisher.publish([generator.next()], benchHeaders(clock.nowMicros(), 'warmup'));
-  await until('warm-up results', limit, () => (results.warmupResults >= params.warmup ? true : undefined));
+  if (params.warmup > 0) {
+    await sendOrders(context, { ...oneAtATime, count: params.warmup, phase: 'warmup', seed: params.seed + 1_000_003 }, params.timeoutS);
+    await untilDone(context, { stages, reader, expectedResults: params.warmup, timeoutS: params.timeoutS });
+  }
   const warmupMs = Math.round(performance.now() - warmupStarted);
 
-  const produceToAck = createLatencyHistogram();
-  const sendLag = createLatencyHistogram();
-  let failed = 0;
-  progress.phase(`measuring ${params.count} orders ${params.rate ? `at ${params.rate}/s` : 'one at a time'}`);
-  const measureStarted = performance.now();
-  if (params.rate === null) {
-    for (let i = 0; i < params.count; i++) {
-      const intended = clock.nowMicros();
-      try {
-        await withDeadline('a send', limit, publisher.publish([generator.next()], benchHeaders(intended, 'measure')));
-        recordMicros(produceToAck, clock.nowMicros() - intended);
-      } catch {
-        failed += 1;
-      }
-      progress.update(`${i + 1}/${params.count}`);
-    }
-  } else {
-    const schedule = new RateSchedule(params.rate, clock.nowMicros() + 1_000);
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < params.count; i++) {
-      const intended = schedule.intendedMicros(i);
-      const wait = (intended - clock.nowMicros()) / 1000;
-      if (wait >= 1) await sleep(wait);
-      recordMicros(sendLag, clock.nowMicros() - intended);
-      sends.push(
-        publisher.publish([generator.next()], benchHeaders(intended, 'measure')).then(
-          () => {
-            recordMicros(produceToAck, clock.nowMicros() - intended);
-          },
-          () => {
-            failed += 1;
-          },
-        ),
-      );
-      progress.update(`${i + 1}/${params.count} sent`);
-    }
-    await withDeadline('acks', limit, Promise.all(sends));
-  }
-  const measureMs = performance.now() - measureStarted;
-  const sent = params.count - failed;
-  progress.phase('waiting for every result');
-  await until('results', limit, () => (results.measuredResults >= sent ? true : undefined)).catch(() => undefined);
-  progress.done();
+  context.progress.phase(`measuring ${params.count} orders ${params.rate ? `at ${params.rate}/s` : 'one at a time'}`);
+  // The producer thread warms its own JIT up on a side topic first.
+  const warmupTopic = await context.freshTopic('producer-warmup', 1);
+  const sent = await sendOrders(context, { ...oneAtATime, count: params.count, phase: 'measure', sendsPerSecond: params.rate, warmupPerWorker: 200, warmupTopic }, params.timeoutS);
+  context.progress.phase('waiting for every result');
+  await untilDone(context, { stages, reader, expectedResults: params.warmup + params.count, timeoutS: params.timeoutS });
+  const { counts, endToEnd } = await reader.finish();
 
+  let reference: EndToEndLatencyResult | undefined;
+  if (params.reference && java) {
+    context.progress.phase(`Kafka's EndToEndLatency, ${params.referenceRecords} records`);
+    reference = await runEndToEndLatency({ ...java, brokers: context.target.brokers, topic: await context.freshTopic('java-end-to-end', 1), records: params.referenceRecords, recordSize: Math.round(sent.meanMessageBytes), acks: 'all' });
+  }
+  context.progress.done();
+  return baselineOutcome(params, sent, counts.measured, endToEnd, reference, warmupMs);
+}
+
+function baselineOutcome(params: BaselineParams, sent: ProduceLoadResult, results: number, endToEnd: LatencyHistogram, reference: EndToEndLatencyResult | undefined, warmupMs: number): ScenarioOutcome {
+  const how = params.rate ? `from each send's intended time on the ${params.rate}/s schedule` : 'one order in flight at a time';
   const histograms = [
-    histogramRecord('produce_to_ack', params.rate ? 'send to broker acknowledgement (acks=all), from each send\'s intended time on the rate schedule' : 'send to broker acknowledgement (acks=all), one order in flight at a time', produceToAck),
-    histogramRecord('end_to_end', 'order send (intended time) to its inventory result read back from inventory-events', results.histogram),
+    histogramRecord('produce_to_ack', `send to broker acknowledgement (acks=all), ${how}`, sent.produceToAck),
+    histogramRecord('end_to_end', `order send (intended time) to its inventory result read back from the results topic, ${how}`, endToEnd),
   ];
-  if (params.rate) histograms.push(histogramRecord('send_lag', 'how late each send started after its intended time (the load generator\'s own delay)', sendLag));
-  const p = (h: HistogramRecord | undefined, key: 'p50' | 'p99'): number => h?.summary[key] ?? 0;
+  if (sent.sendLag) histograms.push(histogramRecord('send_lag', "how late each send started after its intended time (the load generator's own delay)", sent.sendLag));
+  const produce = summarizeMs(sent.produceToAck);
+  const e2e = summarizeMs(endToEnd);
+  const lag = sent.sendLag ? summarizeMs(sent.sendLag) : undefined;
   return {
     warmup: { messages: params.warmup, duration_ms: warmupMs, excluded_from_figures: true },
     figures: {
-      orders_sent: sent,
-      orders_failed: failed,
-      results_received: results.measuredResults,
-      achieved_rate_per_s: Math.round((sent / measureMs) * 1000 * 10) / 10,
-      produce_to_ack_p50_ms: p(histograms[0], 'p50'),
-      produce_to_ack_p99_ms: p(histograms[0], 'p99'),
-      end_to_end_p50_ms: p(histograms[1], 'p50'),
-      end_to_end_p99_ms: p(histograms[1], 'p99'),
+      orders_sent: sent.sent,
+      orders_failed: sent.failed,
+      results_received: results,
+      achieved_rate_per_s: Math.round((sent.sent / sent.spanS) * 10) / 10,
+      produce_to_ack_p50_ms: produce.p50,
+      produce_to_ack_p99_ms: produce.p99,
+      end_to_end_p50_ms: e2e.p50,
+      end_to_end_p99_ms: e2e.p99,
+      ...(lag ? { send_lag_p99_ms: lag.p99 } : {}),
+      ...(reference
+        ? {
+            java_end_to_end_p50_ms: reference.p50Ms,
+            java_end_to_end_p99_ms: reference.p99Ms,
+            java_end_to_end_records: reference.records,
+            end_to_end_p99_vs_java: reference.p99Ms > 0 ? Math.round((e2e.p99 / reference.p99Ms) * 100) / 100 : null,
+            produce_to_ack_p99_vs_java: reference.p99Ms > 0 ? Math.round((produce.p99 / reference.p99Ms) * 100) / 100 : null,
+          }
+        : {}),
     },
     histograms,
     series: [],
     checks: [
-      { name: 'every order sent', passed: failed === 0, detail: `${sent} of ${params.count} acknowledged` },
-      { name: 'every order has a result', passed: results.measuredResults === params.count, detail: `${results.measuredResults} results for ${params.count} orders` },
+      { name: 'every order sent', passed: sent.failed === 0 && sent.sent === params.count, detail: `${sent.sent} of ${params.count} acknowledged` },
+      { name: 'every order has a result', passed: results === params.count, detail: `${results} results for ${params.count} orders` },
     ],
   };
 }

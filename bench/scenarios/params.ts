@@ -16,6 +16,10 @@ export interface BaselineParams {
   readonly seed: number;
   /** Limit of each phase, in seconds. */
   readonly timeoutS: number;
+  /** Also run Kafka's own EndToEndLatency on the same broker. */
+  readonly reference: boolean;
+  /** Records of the EndToEndLatency run. */
+  readonly referenceRecords: number;
 }
 
 export interface ThroughputParams {
@@ -35,6 +39,8 @@ export interface ThroughputParams {
   /** Records the Java producers send after their warm-up. */
   readonly javaRecords: number;
   readonly javaWarmupRecords: number;
+  /** Inventory processes in one group; several counts measure the scaling, each on fresh topics. */
+  readonly inventoryInstances: readonly number[];
 }
 
 export interface LagParams {
@@ -85,8 +91,8 @@ export interface ClientsParams {
 }
 
 export const DEFAULTS = {
-  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120 } satisfies BaselineParams,
-  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords } satisfies ThroughputParams,
+  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000 } satisfies BaselineParams,
+  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords, inventoryInstances: [1] } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
   clients: {

@@ -7,7 +7,7 @@ import { checkNumber, commandLine, exitOnCrash, exitWithError, onShutdown, stage
 import { openStageClient } from '../kafka.js';
 import { figuresJson, type Figures } from './figures.js';
 import { buildMetricsServer } from './http.js';
-import { createMetricsRegistry } from './prometheus.js';
+import { createMetricsExposition } from './prometheus.js';
 import { renderReport } from './report.js';
 import { AnalyticsService } from './service.js';
 
@@ -56,7 +56,7 @@ try {
   });
   const server = buildMetricsServer(
     () => service.figures(),
-    createMetricsRegistry(
+    createMetricsExposition(
       () => service.figures(),
       () => service.consumed(),
     ),

@@ -1,7 +1,7 @@
 import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
 import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
-import { DLQ_ERROR_CODES, DLQ_HEADERS } from '../contracts/topics.js';
+import { DLQ_ERROR_CODES, DLQ_HEADERS, ORDER_HEADERS } from '../contracts/topics.js';
 import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
 
 /** The analytics figures, as JSON (report files and GET /metrics). Keys as in docs/DESIGN.md. */
@@ -18,6 +18,10 @@ export interface Figures {
   readonly orders_per_minute_summary: { readonly minutes: number; readonly average: number; readonly peak: number; readonly peak_minute: string | null };
   readonly by_restaurant: Record<string, { readonly orders: number; readonly revenue: number }>;
   readonly latency_ms: LatencySummaryMs;
+  /** Results whose order carried no `sent-at`: their latency cannot be known. */
+  readonly latency_not_available: number;
+  /** Results whose latency fell outside the histogram's range (below 0, clocks apart; above 1 h): counted, not recorded. */
+  readonly latency_out_of_range: number;
 }
 
 export interface IncomingMessage {
@@ -51,6 +55,8 @@ export class OrderAnalytics {
   private readonly deadLetteredIds = new Set<string>();
   private readonly malformedSources = new Set<string>();
   private readonly latency: LatencyHistogram = createLatencyHistogram();
+  private latencyNotAvailable = 0;
+  private latencyOutOfRange = 0;
 
   ingestOrder(message: IncomingMessage): void {
     const parsed = parseOrderPlaced(message.value);
@@ -66,7 +72,20 @@ export class OrderAnalytics {
     if (!parsed.ok || this.results.has(parsed.value.order_id)) return;
     const result = parsed.value;
     this.results.set(result.order_id, { status: result.status, reason: result.reason });
-    recordMicros(this.latency, (Date.parse(result.processed_at) - Date.parse(result.placed_at)) * 1000);
+    this.recordLatency(message, result.processed_at);
+  }
+
+  /**
+   * Order-to-result latency from wall clocks only: the result's processed_at less the order's
+   * `sent-at` header (copied onto the result). Never from placed_at, which is event time.
+   */
+  private recordLatency(message: IncomingMessage, processedAt: string): void {
+    const sentAt = headerText(message.headers, ORDER_HEADERS.sentAt);
+    if (sentAt === undefined || !/^\d+$/.test(sentAt)) {
+      this.latencyNotAvailable += 1;
+      return;
+    }
+    if (!recordMicros(this.latency, (Date.parse(processedAt) - Number(sentAt)) * 1000, 1, { sameClock: false })) this.latencyOutOfRange += 1;
   }
 
   ingestDeadLetter(message: IncomingMessage): void {
@@ -134,6 +153,8 @@ export class OrderAnalytics {
       },
       by_restaurant: sortedRecord([...restaurants].map(([name, t]) => [name, { orders: t.orders, revenue: t.revenueCents / 100 }])),
       latency_ms: summarizeMs(this.latency),
+      latency_not_available: this.latencyNotAvailable,
+      latency_out_of_range: this.latencyOutOfRange,
     };
   }
 }

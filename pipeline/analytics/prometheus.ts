@@ -1,9 +1,16 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Figures } from './figures.js';
 
-/** A Prometheus registry whose gauges read the current figures at each scrape. */
-export function createMetricsRegistry(current: () => Figures, consumed: () => Readonly<Record<string, number>>): Registry {
+export interface MetricsExposition {
+  readonly contentType: string;
+  /** The exposition text, with the figures computed once for the whole scrape. */
+  scrape(): Promise<string>;
+}
+
+/** Prometheus gauges over the current figures, computed once per scrape (not once per gauge). */
+export function createMetricsExposition(current: () => Figures, consumed: () => Readonly<Record<string, number>>): MetricsExposition {
   const registry = new Registry();
+  let snapshot: Figures | undefined;
   const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, figures: Figures) => void): void => {
     new Gauge({
       name,
@@ -12,7 +19,8 @@ export function createMetricsRegistry(current: () => Figures, consumed: () => Re
       registers: [registry],
       collect() {
         this.reset();
-        fill(this, current());
+        snapshot ??= current();
+        fill(this, snapshot);
       },
     });
   };
@@ -33,7 +41,7 @@ export function createMetricsRegistry(current: () => Figures, consumed: () => Re
   });
   gauge('analytics_orders_per_minute_peak', 'The busiest minute of event time', [], (g, f) => { g.set(f.orders_per_minute_summary.peak); });
   gauge('analytics_orders_per_minute_average', 'Average orders per minute of event time', [], (g, f) => { g.set(f.orders_per_minute_summary.average); });
-  gauge('analytics_order_to_result_latency_ms', 'Order-to-inventory-result latency (event time) by quantile', ['quantile'], (g, f) => {
+  gauge('analytics_order_to_result_latency_ms', 'Order-to-inventory-result latency (sent-at to processed_at, wall clocks) by quantile', ['quantile'], (g, f) => {
     const l = f.latency_ms;
     for (const [quantile, value] of [['0.5', l.p50], ['0.9', l.p90], ['0.99', l.p99], ['0.999', l.p99_9], ['1', l.max]] as const) g.set({ quantile }, value);
   });
@@ -47,5 +55,15 @@ export function createMetricsRegistry(current: () => Figures, consumed: () => Re
       for (const [topic, count] of Object.entries(consumed())) this.set({ topic }, count);
     },
   });
-  return registry;
+  return {
+    contentType: registry.contentType,
+    async scrape() {
+      snapshot = current();
+      try {
+        return await registry.metrics();
+      } finally {
+        snapshot = undefined;
+      }
+    },
+  };
 }

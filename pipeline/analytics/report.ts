@@ -14,7 +14,7 @@ export function renderReport(figures: Figures, title = 'Analytics'): string {
     `  orders per minute: average ${figures.orders_per_minute_summary.average} over ${figures.orders_per_minute_summary.minutes} min, peak ${figures.orders_per_minute_summary.peak}${figures.orders_per_minute_summary.peak_minute ? ` at ${figures.orders_per_minute_summary.peak_minute}` : ''}`,
     '  by restaurant:',
     ...Object.entries(figures.by_restaurant).map(([name, t]) => `    ${name.padEnd(16)} ${String(t.orders).padStart(7)} orders  ${money(t.revenue).padStart(12)}`),
-    `  order-to-result latency (ms, event time): p50 ${figures.latency_ms.p50}, p90 ${figures.latency_ms.p90}, p99 ${figures.latency_ms.p99}, max ${figures.latency_ms.max} over ${figures.latency_ms.count} results`,
+    `  order-to-result latency (ms, sent-at to processed_at): p50 ${figures.latency_ms.p50}, p90 ${figures.latency_ms.p90}, p99 ${figures.latency_ms.p99}, max ${figures.latency_ms.max} over ${figures.latency_ms.count} results; ${figures.latency_not_available} without sent-at, ${figures.latency_out_of_range} out of range`,
   ];
   return `${lines.join('\n')}\n`;
 }

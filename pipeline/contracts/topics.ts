@@ -21,6 +21,12 @@ export interface PipelineTopics {
   readonly partitions: number;
 }
 
+/** Headers an order may carry; the inventory copies every header of an order onto its result. */
+export const ORDER_HEADERS = {
+  /** When the publisher sent the order: milliseconds since the Unix epoch, wall clock, in decimal. */
+  sentAt: 'sent-at',
+} as const;
+
 /** Headers on a dead-lettered message. */
 export const DLQ_HEADERS = {
   error: 'error',

@@ -3,6 +3,7 @@
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
 import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
+import { buildInventoryServer } from './http.js';
 import { InventoryService } from './service.js';
 
 const args = await withKafkaOptions(
@@ -18,9 +19,12 @@ const args = await withKafkaOptions(
   .option('exactly-once', { type: 'boolean', default: false, describe: 'commit results and consumed offsets in one Kafka transaction per flush' })
   .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
   .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
+  .option('http-port', { type: 'number', describe: 'serve GET /metrics (the counts as JSON) on this port; 0 picks a free one [default: no server]' })
+  .option('http-host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address of the metrics server [env HTTP_HOST]' })
   .check((a) =>
     validate(
       checkNumber('session-timeout-ms', a['session-timeout-ms'], { integer: true, min: 6_000, max: 300_000 }),
+      checkNumber('http-port', a['http-port'], { integer: true, min: 0, max: 65535 }),
       checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
       checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
       checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
@@ -53,14 +57,19 @@ try {
   const ticker = setInterval(() => {
     if (isInteractive()) process.stderr.write(`${stage}: ${summary()}\n`);
   }, 5_000);
+  const server = args['http-port'] === undefined ? undefined : buildInventoryServer(() => service.stats);
+  await server?.listen({ port: args['http-port'], host: args['http-host'] });
   onShutdown(stage, async () => {
     clearInterval(ticker);
     await service.stop();
+    await server?.close();
     console.log(`${stage}: stopped; ${summary()}`);
   });
   service.onCrash(exitOnCrash(stage));
   await service.start();
-  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver})`);
+  const address = server?.server.address();
+  const metrics = typeof address === 'object' && address !== null ? `; GET http://${args['http-host']}:${address.port}/metrics` : '';
+  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver})${metrics}`);
 } catch (error) {
   exitWithError(stage, error);
 }

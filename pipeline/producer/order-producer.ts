@@ -1,5 +1,6 @@
 import type { DriverProducer, Headers, KafkaClient, OutgoingMessage, ProducerOptions } from '../../clients/driver.js';
 import { serializeOrderPlaced, type OrderPlaced } from '../contracts/events.js';
+import { ORDER_HEADERS } from '../contracts/topics.js';
 import { PIPELINE_PRODUCER } from '../kafka.js';
 
 /** Sends OrderPlaced events, keyed by order_id: idempotent, acknowledged by all in-sync replicas unless told otherwise. */
@@ -13,9 +14,10 @@ export class OrderPublisher {
     return new OrderPublisher(await client.producer(settings), topic);
   }
 
-  /** Resolves once every order is acknowledged by the broker. */
+  /** Resolves once every order is acknowledged by the broker. Each carries its send time (`sent-at`) beside the given headers. */
   publish(orders: readonly OrderPlaced[], headers?: Headers): Promise<void> {
-    return this.producer.send(orders.map((order) => orderMessage(this.topic, order, headers)));
+    const stamped = { ...headers, [ORDER_HEADERS.sentAt]: String(Date.now()) };
+    return this.producer.send(orders.map((order) => orderMessage(this.topic, order, stamped)));
   }
 
   close(): Promise<void> {

@@ -14,6 +14,9 @@ describe('bench command line (as a user runs it)', function () {
     [['10k', '--acks', 'some'], /^bench: Invalid values: Argument: acks, Given: "some", Choices: "all", "leader", "none" \(see --help\)$/],
     [['lag', '--sample-ms', '1'], /^bench: --sample-ms must be a whole number of at least 10, got 1/],
     [['fastest'], /^bench: Unknown argument: fastest/],
+    [['10k', '--inventory-instances', '1,0'], /^bench: --inventory-instances takes whole numbers from 1 to 64, comma-separated, got 1,0 \(see --help\)$/],
+    [['lag', '--pipeline', 'external'], /^bench: --pipeline external applies to baseline and 10k; lag runs its own pipeline \(see --help\)$/],
+    [['clients', '--drivers', 'kafkajs,rdkafka'], /^bench: --drivers takes names from kafkajs, platformatic, confluent, got rdkafka \(see --help\)$/],
   ];
   for (const [args, expected] of bad) {
     it(`bench ${args.join(' ')}: one line naming the flag, exit 2`, async () => {
@@ -22,6 +25,14 @@ describe('bench command line (as a user runs it)', function () {
       expect(result.stderr.trim()).to.match(expected);
     });
   }
+
+  it('refuses a report folder it cannot write, in one line, before it runs anything', async () => {
+    const started = Date.now();
+    const result = await runCli('bench/cli.js', ['baseline', '--out', '/proc/bench-cannot-write/run'], { ...process.env, CI: 'true' });
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim()).to.match(/^bench baseline: the report folder \/proc\/bench-cannot-write\/run cannot be written \(\w+\); choose another with --out$/);
+    expect(Date.now() - started).to.be.below(15_000);
+  });
 
   it('runs a scenario, writes its report folder, and prints the folder last', async () => {
     const out = tempDir('bench-cli');

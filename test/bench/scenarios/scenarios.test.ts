@@ -14,7 +14,10 @@ import type { ClientsParams, ThroughputParams } from '../../../bench/scenarios/p
 import { runClients } from '../../../bench/scenarios/clients.js';
 import { installedDrivers } from '../../../clients/registry.js';
 import { runThroughput } from '../../../bench/scenarios/throughput.js';
-import { testBrokers } from '../../helpers/kafka.js';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../../../kafka/paths.js';
+import { testClient } from '../../helpers/drivers.js';
+import { testBrokers, uniqueName } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
 
 describe('bench scenarios at a small size (real broker)', function () {
@@ -24,7 +27,7 @@ describe('bench scenarios at a small size (real broker)', function () {
 
   before(async () => {
     const target: KafkaTarget = { brokers: await testBrokers(), origin: 'configured', release: () => Promise.resolve() };
-    options = (name) => ({ target, driver: 'kafkajs', progress: createProgress(false), keepTopics: false, outDir: join(out.path, name), reportsRoot: out.path });
+    options = (name) => ({ target, driver: 'kafkajs', progress: createProgress(false), keepTopics: false, outDir: join(out.path, name), reportsRoot: out.path, pipeline: { mode: 'internal' }, profile: false });
   });
   after(() => out.remove());
 
@@ -32,10 +35,15 @@ describe('bench scenarios at a small size (real broker)', function () {
   const runJson = (dir: string): RunResult => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
   const csv = (dir: string, name: string): Record<string, string>[] => parse(readFileSync(join(dir, name), 'utf8'), { columns: true });
 
-  it('baseline, one at a time: both latencies for every order, the warm-up left out', async () => {
-    const { result, dir } = await runScenario('baseline', { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60 }, runBaseline, options('baseline'));
-    expect(result.passed).to.equal(true);
-    expect(files(dir)).to.deep.equal(['end_to_end.hgrm', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'run.json', 'summary.txt']);
+  const baseline = { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60, reference: false, referenceRecords: 500 };
+
+  it('baseline, one at a time: both latencies for every order, the warm-up left out; the inventory a process of its own', async () => {
+    const { result, dir } = await runScenario('baseline', baseline, (context, p) => runBaseline(context, p), options('baseline'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(files(dir)).to.deep.equal(['end_to_end.hgrm', 'figures.csv', 'inventory-1.log', 'latency.csv', 'produce_to_ack.hgrm', 'run.json', 'summary.txt']);
+    // The stage ran as the command a user runs, in another process, and was stopped cleanly at the end.
+    const log = readFileSync(join(dir, 'inventory-1.log'), 'utf8');
+    expect(log).to.match(/node pipeline\/inventory\/cli\.js --driver kafkajs/).and.match(/pipeline:inventory: consuming .* \(kafkajs\); GET http/).and.match(/stopped; processed 70:/);
     expect(result.figures).to.include({ orders_sent: 60, orders_failed: 0, results_received: 60 });
     expect(result.warmup).to.deep.equal({ ...result.warmup, messages: 10, excluded_from_figures: true });
     expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 60], ['end_to_end', 60]]);
@@ -48,34 +56,77 @@ describe('bench scenarios at a small size (real broker)', function () {
   });
 
   it('baseline at a rate: latency from intended times, and the send lag as its own figure', async () => {
-    const { result } = await runScenario('baseline', { count: 50, warmup: 5, rate: 250, partitions: 3, seed: 2, timeoutS: 60 }, runBaseline, options('baseline-rate'));
-    expect(result.passed).to.equal(true);
+    const { result } = await runScenario('baseline', { ...baseline, count: 50, warmup: 5, rate: 250, seed: 2 }, (context, p) => runBaseline(context, p), options('baseline-rate'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 50], ['end_to_end', 50], ['send_lag', 50]]);
-    expect(result.figures.achieved_rate_per_s).to.be.within(100, 260);
+    expect(result.figures.send_lag_p99_ms).to.be.a('number');
   });
 
-  it('10k: worker producers split the count, nothing is lost in the drain', async () => {
-    const { result, dir } = await runScenario(
-      '10k',
-      { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60, reference: false, javaRecords: 1000, javaWarmupRecords: 100 },
-      runThroughput,
-      options('10k'),
-    );
+  it("baseline --reference: Kafka's EndToEndLatency on the same broker, and our p99 over its", async function () {
+    if (process.env.KAFKA_BROKERS) this.skip();
+    const java = await kafkaJavaTools(localBrokerOptions(process.env));
+    const { result } = await runScenario('baseline', { ...baseline, count: 30, warmup: 5, reference: true, referenceRecords: 300 }, (context, p) => runBaseline(context, p, java), options('baseline-reference'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
-    expect(result.figures).to.include({ orders_sent: 600, orders_failed: 0, analytics_total_orders: 630 });
+    expect(result.figures.java_end_to_end_records).to.equal(300);
+    const javaP99 = Number(result.figures.java_end_to_end_p99_ms);
+    expect(javaP99).to.be.greaterThan(0);
+    expect(result.figures.end_to_end_p99_vs_java).to.be.closeTo(Number(result.figures.end_to_end_p99_ms) / javaP99, 0.01);
+  });
+
+  it('baseline --pipeline external: measures an inventory started apart, reading only its own results', async () => {
+    const admin = await (await testClient('kafkajs', 'external-test')).admin();
+    const topics = { orders: uniqueName('ext-orders'), inventory: uniqueName('ext-results'), deadLetter: uniqueName('ext-dlq') };
+    await admin.createTopics([{ topic: topics.orders, partitions: 3 }, { topic: topics.inventory, partitions: 3 }, { topic: topics.deadLetter, partitions: 1 }]);
+    // Another run's result already on the topic: the bench must not count it.
+    const stranger = await (await testClient('kafkajs')).producer({ idempotent: false, acks: 'all', compression: 'none' });
+    await stranger.send([{ topic: topics.inventory, key: 'ORD-OTHER', value: '{}', headers: { 'bench-run': 'another-run', 'bench-phase': 'measure', 'bench-intended-us': '1' } }]);
+    await stranger.close();
+    const brokers = (await testBrokers()).join(',');
+    const inventory = spawn(process.execPath, [join(projectRoot(), 'dist/pipeline/inventory/cli.js'), '--driver', 'platformatic', '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('external-inventory'), '--initial-stock', '100000'], { stdio: 'ignore' });
+    try {
+      const { result, dir } = await runScenario('baseline', { ...baseline, count: 40, warmup: 5 }, (context, p) => runBaseline(context, p), { ...options('baseline-external'), pipeline: { mode: 'external', orderTopic: topics.orders, inventoryTopic: topics.inventory } });
+      expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+      expect(result.figures).to.include({ orders_sent: 40, results_received: 40 });
+      expect(files(dir)).to.not.include('inventory-1.log');
+      expect(await admin.listTopics()).to.include.members([topics.orders, topics.inventory]);
+    } finally {
+      inventory.kill('SIGTERM');
+      await admin.deleteTopics([topics.orders, topics.inventory, topics.deadLetter]);
+      await admin.close();
+    }
+  });
+
+  const tenK: ThroughputParams = { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60, reference: false, javaRecords: 1000, javaWarmupRecords: 100, inventoryInstances: [1] };
+
+  it('10k: worker producers split the count, the stages drain it as processes, nothing is lost', async () => {
+    const { result, dir } = await runScenario('10k', tenK, (context, p) => runThroughput(context, p), options('10k'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures).to.include({ orders_sent: 600, orders_failed: 0, analytics_total_orders: 630, inventory_instances: 1 });
     expect(Object.keys(result.figures).filter((k) => /^worker_\d+_events_per_s$/.test(k))).to.have.length(2);
+    expect(result.figures.inventory_1_orders_per_s).to.be.a('number').greaterThan(0);
     expect(result.histograms[0]?.summary.count).to.equal(600);
-    const series = csv(dir, 'throughput.csv');
-    expect(series.length).to.be.greaterThan(0);
-    expect(Number(series.at(-1)?.analytics_results)).to.equal(600);
-    expect(files(dir)).to.include.members(['throughput.csv', 'produce_to_ack.hgrm']);
+    const series = csv(dir, 'drain.csv');
+    expect(series.at(-1)).to.include({ inventory_lag: '0', analytics_lag: '0' });
+    expect(files(dir)).to.include.members(['drain.csv', 'produce_to_ack.hgrm', 'inventory-1.log', 'analytics.log']);
+  });
+
+  it('10k --inventory-instances 1,2: the same backlog drained by one process, then by two in one group', async () => {
+    const { result, dir } = await runScenario('10k', { ...tenK, count: 400, inventoryInstances: [1, 2] }, (context, p) => runThroughput(context, p), options('10k-scaling'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures.inventory_instances_1_drain_orders_per_s).to.be.a('number').greaterThan(0);
+    expect(result.figures.inventory_instances_2_drain_orders_per_s).to.be.a('number').greaterThan(0);
+    const scaling = csv(dir, 'inventory_scaling.csv');
+    expect(scaling.map((row) => row.instances)).to.deep.equal(['1', '2']);
+    expect(scaling[1]?.per_instance_orders_per_s?.split(' / ')).to.have.length(2);
+    // Each count ran its own processes: both inventories of the second run logged.
+    expect(files(dir)).to.include.members(['inventory-1.log', 'inventory-2.log']);
   });
 
   it("10k --reference: Kafka's own ProducerPerformance on the same broker, in the same report", async function () {
     // The reference needs Java and the provisioned jars; a user who set KAFKA_BROKERS may have neither.
     if (process.env.KAFKA_BROKERS) this.skip();
     const java = await kafkaJavaTools(localBrokerOptions(process.env));
-    const params: ThroughputParams = { count: 300, warmup: 10, workers: 1, batchSize: 100, acks: 'leader', compression: 'none', partitions: 1, seed: 1, sampleMs: 50, timeoutS: 90, reference: true, javaRecords: 20_000, javaWarmupRecords: 5_000 };
+    const params: ThroughputParams = { ...tenK, count: 300, warmup: 10, workers: 1, batchSize: 100, acks: 'leader', partitions: 1, timeoutS: 90, reference: true, javaRecords: 20_000, javaWarmupRecords: 5_000 };
     const { result } = await runScenario(
       '10k',
       params,

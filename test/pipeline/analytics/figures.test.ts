@@ -27,7 +27,9 @@ describe('pipeline/analytics/figures', () => {
   function ingestAll(analytics: OrderAnalytics, sequence: number[]): void {
     for (const i of sequence) {
       analytics.ingestOrder(message(serializeOrderPlaced(orders[i] as OrderPlaced)));
-      analytics.ingestResult(message(serializeInventoryResult(results[i] as InventoryResult)));
+      const order = orders[i] as OrderPlaced;
+      // Sent when placed, in these tests: the latency is processed_at - placed_at.
+      analytics.ingestResult(message(serializeInventoryResult(results[i] as InventoryResult), order.order_id, { 'sent-at': String(Date.parse(order.placed_at)) }));
     }
   }
 
@@ -82,5 +84,22 @@ describe('pipeline/analytics/figures', () => {
     analytics.ingestDeadLetter(message('nope', null, bad));
     analytics.ingestOrder(message('nope'));
     expect(analytics.figures()).to.include({ total_orders: 2, dead_lettered: 1, pending: 0, malformed: 1 });
+  });
+
+  it('measures latency from wall clocks (sent-at to processed_at), never from event time, and counts what it cannot measure', () => {
+    const analytics = new OrderAnalytics();
+    const sentAt = Date.parse('2026-11-24T12:00:00.000Z');
+    // A replay's orders: placed months before they were sent and processed.
+    const replayed = orders.slice(0, 4).map((order) => ({ ...order, placed_at: '2026-02-15T10:00:00.000Z' }));
+    for (const order of replayed) analytics.ingestOrder(message(serializeOrderPlaced(order)));
+    const result = (order: OrderPlaced, processedMs: number): string => serializeInventoryResult({ ...resultFor(order, 'reserved', 0), processed_at: new Date(processedMs).toISOString() });
+    const [a, b, c, d] = replayed as [OrderPlaced, OrderPlaced, OrderPlaced, OrderPlaced];
+    analytics.ingestResult(message(result(a, sentAt + 7), a.order_id, { 'sent-at': String(sentAt) }));
+    analytics.ingestResult(message(result(b, sentAt + 12), b.order_id, { 'sent-at': String(sentAt) }));
+    analytics.ingestResult(message(result(c, sentAt + 3), c.order_id));
+    analytics.ingestResult(message(result(d, sentAt), d.order_id, { 'sent-at': String(sentAt - 2 * 3_600_000) }));
+    const figures = analytics.figures();
+    expect(figures.latency_ms).to.include({ count: 2, min: 7, max: 12 });
+    expect(figures).to.include({ latency_not_available: 1, latency_out_of_range: 1, reserved: 4 });
   });
 });

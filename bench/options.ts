@@ -1,0 +1,205 @@
+/**
+ * The bench's command line: its flags, which scenario takes which, their checks, and each
+ * scenario's typed parameters built from them (defaults from scenarios/params.ts).
+ */
+import type { Argv } from 'yargs';
+import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
+import { installedDrivers, isDriverName } from '../clients/registry.js';
+import { checkNumber, commandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
+import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
+import type { PipelineChoice } from './harness.js';
+import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+
+const d = DEFAULTS;
+const env = process.env;
+
+export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'all'] as const;
+export type ScenarioChoice = (typeof SCENARIOS)[number];
+
+/** Which flags each scenario takes, beyond the common ones. */
+const SCENARIO_FLAGS: Readonly<Record<ScenarioChoice, readonly string[]>> = {
+  baseline: ['count', 'warmup', 'rate', 'reference', 'reference-records'],
+  '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms', 'reference', 'java-records', 'inventory-instances'],
+  lag: ['rate', 'duration', 'throttle-ms', 'sample-ms'],
+  replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
+  clients: ['drivers', 'count', 'warmup', 'workers', 'batch-size', 'rate', 'latency-count', 'reference', 'java-records'],
+  all: [],
+};
+
+function common<T>(argv: Argv<T>) {
+  return withDriverOption(argv)
+    .option('brokers', { type: 'string', default: env.KAFKA_BROKERS, defaultDescription: '$KAFKA_BROKERS, else the local broker (started and stopped by the run)', describe: 'Kafka bootstrap servers' })
+    .option('out', { type: 'string', describe: 'report folder [default: reports/<scenario>-<UTC timestamp>]' })
+    .option('keep-topics', { type: 'boolean', default: false, describe: "keep the run's topics (by default each run uses fresh topics and deletes them)" })
+    .option('partitions', { type: 'number', describe: 'partitions of the order and inventory topics [default 3]' })
+    .option('seed', { type: 'number', describe: 'seed of the generated orders' })
+    .option('timeout', { type: 'number', describe: 'limit of each phase, seconds' })
+    .option('pipeline', { type: 'string', choices: ['internal', 'external'] as const, default: 'internal' as const, describe: 'internal: the bench starts the stages as processes on fresh topics; external: it measures whatever pipeline consumes --order-topic and writes --inventory-topic' })
+    .option('order-topic', { type: 'string', default: env.ORDER_TOPIC ?? DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to [env ORDER_TOPIC]' })
+    .option('inventory-topic', { type: 'string', default: env.INVENTORY_TOPIC ?? DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from [env INVENTORY_TOPIC]' })
+    .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' });
+}
+
+function checkDriverList(list: string | undefined): string | undefined {
+  if (list === undefined) return undefined;
+  const unknown = list.split(',').map((name) => name.trim()).find((name) => !isDriverName(name));
+  return unknown === undefined ? undefined : `--drivers takes names from ${DRIVER_NAMES.join(', ')}, got ${unknown}`;
+}
+
+/** "1,2,4" → [1, 2, 4]; a message naming the flag when it is not a list of counts from 1 to 64. */
+function instanceCounts(list: string | undefined): number[] | string {
+  if (list === undefined) return [...d['10k'].inventoryInstances];
+  const counts = list.split(',').map((part) => Number(part.trim()));
+  return counts.length > 0 && counts.every((n) => Number.isInteger(n) && n >= 1 && n <= 64) ? counts : `--inventory-instances takes whole numbers from 1 to 64, comma-separated, got ${list}`;
+}
+
+export function benchCommandLine() {
+  return common(commandLine('bench', '$0 <scenario> [options]', 'Runs a benchmark scenario against the pipeline and writes its report folder (printed last). Defaults: bench/scenarios/params.ts.'))
+    .command('baseline', `produce-to-ack and end-to-end latency, one order at a time or at --rate [${SCENARIO_FLAGS.baseline.join(', ')}]`)
+    .command('10k', `throughput: --count orders from worker-thread producers, then the pipeline drain [${SCENARIO_FLAGS['10k'].join(', ')}]`)
+    .command('lag', `a producer above a throttled consumer's capacity: lag rises, then drains to zero [${SCENARIO_FLAGS.lag.join(', ')}]`)
+    .command('replay', `analytics figures, again after an offset reset, and from a fresh group: byte for byte [${SCENARIO_FLAGS.replay.join(', ')}]`)
+    .command('clients', `every driver on the same broker and orders, beside Kafka's own Java tools: produce, consume, latency [${SCENARIO_FLAGS.clients.join(', ')}]`)
+    .command('all', 'every scenario but clients with its defaults, one report folder each')
+    .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}, clients ${d.clients.count} per job]` })
+    .option('drivers', { type: 'string', describe: 'clients: the drivers to measure, comma-separated [every installed one]' })
+    .option('latency-count', { type: 'number', describe: `clients: orders of the latency job, at --rate [${d.clients.latencyCount}]` })
+    .option('java-records', { type: 'number', describe: `records each Java producer sends after its warm-up of ${d.clients.javaWarmupRecords} [${d.clients.javaRecords}]` })
+    .option('warmup', { type: 'number', describe: `orders sent first and left out of the figures [baseline ${d.baseline.warmup}, 10k ${d['10k'].warmup}]` })
+    .option('rate', { type: 'number', describe: `orders per second on a fixed schedule [baseline: one at a time; lag ${d.lag.rate}; clients ${d.clients.rate}]` })
+    .option('workers', { type: 'number', describe: `producer worker threads [one per core, ${d['10k'].workers}]` })
+    .option('batch-size', { type: 'number', describe: `orders per send [10k ${d['10k'].batchSize}, clients ${d.clients.batchSize}]` })
+    .option('acks', { type: 'string', choices: ['all', 'leader', 'none'] as const, describe: `producer acks [${d['10k'].acks}]` })
+    .option('compression', { type: 'string', choices: COMPRESSIONS, describe: `producer compression, where the driver can [${d['10k'].compression}]` })
+    .option('inventory-instances', { type: 'string', describe: 'inventory processes in one group; a list (1,2,4) measures the scaling [1]' })
+    .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
+    .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
+    .option('reference', { type: 'boolean', describe: "Kafka's own Java tools on the same broker (needs Java; Maven on first use): EndToEndLatency for baseline, ProducerPerformance for 10k, both with ConsumerPerformance for clients [baseline, 10k: off; clients: on, --no-reference turns it off]" })
+    .option('reference-records', { type: 'number', describe: `baseline: records of the EndToEndLatency run [${d.baseline.referenceRecords}]` })
+    .option('sample-ms', { type: 'number', describe: `time-series sampling period [10k ${d['10k'].sampleMs}, lag ${d.lag.sampleMs}]` })
+    .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
+    .option('transient-error-rate', { type: 'number', describe: `simulated transient errors, 0..1 [${d.replay.transientErrorRate}]` })
+    .option('initial-stock', { type: 'number', describe: `stock of every item [${d.replay.initialStock}]` })
+    .demandCommand(1, 1, `name one scenario: ${SCENARIOS.join(', ')}`)
+    .check((a) => {
+      const name = String(a._[0]) as ScenarioChoice;
+      const allowed = SCENARIO_FLAGS[name];
+      const misplaced = SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]).find((flag) => a[flag] !== undefined && !allowed.includes(flag));
+      const instances = instanceCounts(a['inventory-instances']);
+      return validate(
+        misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
+        a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
+        checkNumber('partitions', a.partitions, { integer: true, min: 1, max: 1000 }),
+        checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+        checkNumber('timeout', a.timeout, { min: 0, exclusiveMin: true }),
+        checkNumber('count', a.count, { integer: true, min: 1 }),
+        checkNumber('warmup', a.warmup, { integer: true, min: 0 }),
+        checkNumber('rate', a.rate, { min: 0, exclusiveMin: true }),
+        checkNumber('workers', a.workers, { integer: true, min: 1, max: 64 }),
+        checkNumber('batch-size', a['batch-size'], { integer: true, min: 1, max: 100_000 }),
+        checkNumber('duration', a.duration, { min: 0, exclusiveMin: true }),
+        checkNumber('throttle-ms', a['throttle-ms'], { min: 0 }),
+        checkNumber('sample-ms', a['sample-ms'], { integer: true, min: 10 }),
+        checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
+        checkNumber('transient-error-rate', a['transient-error-rate'], { min: 0, max: 1 }),
+        checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
+        checkNumber('latency-count', a['latency-count'], { integer: true, min: 1 }),
+        checkNumber('java-records', a['java-records'], { integer: true, min: 1 }),
+        checkNumber('reference-records', a['reference-records'], { integer: true, min: 100 }),
+        checkDriverList(a.drivers),
+        typeof instances === 'string' ? instances : undefined,
+      );
+    });
+}
+
+export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchCommandLine>['parseAsync']>>;
+
+export function pipelineChoice(args: BenchArgs): PipelineChoice {
+  return args.pipeline === 'external' ? { mode: 'external', orderTopic: args['order-topic'], inventoryTopic: args['inventory-topic'] } : { mode: 'internal' };
+}
+
+export function driverOf(args: BenchArgs): DriverName {
+  return args.driver as DriverName;
+}
+
+export function baselineParams(args: BenchArgs): BaselineParams {
+  const b = d.baseline;
+  return {
+    count: args.count ?? b.count,
+    warmup: args.warmup ?? b.warmup,
+    rate: args.rate ?? null,
+    partitions: args.partitions ?? b.partitions,
+    seed: args.seed ?? b.seed,
+    timeoutS: args.timeout ?? b.timeoutS,
+    reference: args.reference ?? b.reference,
+    referenceRecords: args['reference-records'] ?? b.referenceRecords,
+  };
+}
+
+export function throughputParams(args: BenchArgs): ThroughputParams {
+  const t = d['10k'];
+  const instances = instanceCounts(args['inventory-instances']);
+  return {
+    count: args.count ?? t.count,
+    warmup: args.warmup ?? t.warmup,
+    workers: args.workers ?? t.workers,
+    batchSize: args['batch-size'] ?? t.batchSize,
+    acks: args.acks ?? t.acks,
+    compression: args.compression ?? t.compression,
+    partitions: args.partitions ?? t.partitions,
+    seed: args.seed ?? t.seed,
+    sampleMs: args['sample-ms'] ?? t.sampleMs,
+    timeoutS: args.timeout ?? t.timeoutS,
+    reference: args.reference ?? t.reference,
+    javaRecords: args['java-records'] ?? t.javaRecords,
+    javaWarmupRecords: t.javaWarmupRecords,
+    inventoryInstances: typeof instances === 'string' ? t.inventoryInstances : instances,
+  };
+}
+
+export function lagParams(args: BenchArgs): LagParams {
+  const l = d.lag;
+  return {
+    rate: args.rate ?? l.rate,
+    durationS: args.duration ?? l.durationS,
+    throttleMs: args['throttle-ms'] ?? l.throttleMs,
+    sampleMs: args['sample-ms'] ?? l.sampleMs,
+    partitions: args.partitions ?? l.partitions,
+    seed: args.seed ?? l.seed,
+    timeoutS: args.timeout ?? l.timeoutS,
+  };
+}
+
+export function replayParams(args: BenchArgs): ReplayParams {
+  const r = d.replay;
+  return {
+    count: args.count ?? r.count,
+    seed: args.seed ?? r.seed,
+    failureRate: args['failure-rate'] ?? r.failureRate,
+    transientErrorRate: args['transient-error-rate'] ?? r.transientErrorRate,
+    initialStock: args['initial-stock'] ?? r.initialStock,
+    partitions: args.partitions ?? r.partitions,
+    timeoutS: args.timeout ?? r.timeoutS,
+  };
+}
+
+export async function clientsParams(args: BenchArgs): Promise<ClientsParams> {
+  const c = d.clients;
+  const drivers = args.drivers ? args.drivers.split(',').map((name) => name.trim()).filter(isDriverName) : await installedDrivers();
+  return {
+    drivers,
+    count: args.count ?? c.count,
+    warmup: args.warmup ?? c.warmup,
+    workers: args.workers ?? c.workers,
+    batchSize: args['batch-size'] ?? c.batchSize,
+    inFlight: c.inFlight,
+    rate: args.rate ?? c.rate,
+    latencyCount: args['latency-count'] ?? c.latencyCount,
+    partitions: args.partitions ?? c.partitions,
+    seed: args.seed ?? c.seed,
+    timeoutS: args.timeout ?? c.timeoutS,
+    reference: args.reference ?? c.reference,
+    javaRecords: args['java-records'] ?? c.javaRecords,
+    javaWarmupRecords: c.javaWarmupRecords,
+  };
+}

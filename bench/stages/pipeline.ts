@@ -1,0 +1,193 @@
+/**
+ * The pipeline under test, as separate processes: N inventory processes in one consumer group and
+ * an analytics process, each the command a user runs. The bench observes them only through Kafka's
+ * offsets and their public surfaces (GET /metrics, their output), never from inside.
+ */
+import { join } from 'node:path';
+import type { DriverName } from '../../clients/driver.js';
+import type { Figures } from '../../pipeline/analytics/figures.js';
+import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
+import type { GroupWatch } from '../measure/offsets.js';
+import { StageProcess } from './stage-process.js';
+
+export interface InventorySettings {
+  readonly initialStock: number;
+  readonly failureRate: number;
+  readonly transientErrorRate: number;
+  readonly retryBackoffMs: number;
+  readonly throttleMs: number;
+  readonly seed: number;
+}
+
+/** Stock that never runs out and no simulated trouble: the pipeline measured, not the business rules. */
+export const MEASURING_INVENTORY: InventorySettings = { initialStock: 1_000_000_000, failureRate: 0, transientErrorRate: 0, retryBackoffMs: 10, throttleMs: 0, seed: 1 };
+
+export interface PipelineSpec {
+  readonly driver: DriverName;
+  readonly brokers: readonly string[];
+  readonly topics: PipelineTopics;
+  /** Names the stages' consumer groups: <runId>-inventory, <runId>-analytics. */
+  readonly runId: string;
+  /** Where each stage's log goes (the report folder). */
+  readonly logDir: string;
+  readonly inventoryInstances: number;
+  readonly inventory: InventorySettings;
+  readonly analytics: boolean;
+  /** A CPU profile of each stage, written to logDir. */
+  readonly profile: boolean;
+  readonly startTimeoutMs: number;
+  /** The stages' group session timeout: longer than any pause the bench puts them in (10 s). */
+  readonly sessionTimeoutMs?: number;
+  /** The analytics' consumer group, when not <runId>-analytics (a replay from a fresh group). */
+  readonly analyticsGroup?: string;
+}
+
+/** What GET /metrics of an inventory process answers. */
+export interface InventoryCounts {
+  readonly processed: number;
+  readonly reserved: number;
+  readonly failed: number;
+  readonly dead_lettered: number;
+  readonly retries: number;
+}
+
+interface Endpoint {
+  readonly stage: StageProcess;
+  readonly metricsUrl: string;
+}
+
+const METRICS_LINE = /GET (http:\/\/[^\s]+\/metrics)/;
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export class RunningPipeline {
+  private readonly failure: Promise<never>;
+  private failed: Error | undefined;
+
+  constructor(
+    private readonly spec: PipelineSpec,
+    readonly inventories: readonly Endpoint[],
+    readonly analytics: Endpoint | undefined,
+  ) {
+    this.failure = new Promise<never>((_, reject) => {
+      for (const { stage } of this.stages()) {
+        stage.onUnexpectedExit((exit) => {
+          this.failed ??= new Error(`${stage.name} exited during the run (${exit.signal ?? `code ${String(exit.code)}`}): ${stage.lastLines(3)}`);
+          reject(this.failed);
+        });
+      }
+    });
+    // Nobody may be racing the failure at the moment it happens; it is reported where it is raced.
+    this.failure.catch(() => undefined);
+  }
+
+  get inventoryGroup(): string {
+    return `${this.spec.runId}-inventory`;
+  }
+
+  get analyticsGroup(): string {
+    return this.spec.analyticsGroup ?? `${this.spec.runId}-analytics`;
+  }
+
+  /** The groups whose offsets say that the pipeline is done, upstream first. */
+  watches(): GroupWatch[] {
+    const { topics } = this.spec;
+    return [
+      ...(this.inventories.length > 0 ? [{ name: 'inventory', group: this.inventoryGroup, topics: [topics.orders] }] : []),
+      ...(this.analytics ? [{ name: 'analytics', group: this.analyticsGroup, topics: [topics.orders, topics.inventory, topics.deadLetter] }] : []),
+    ];
+  }
+
+  /** `work`, or the error of a stage that died meanwhile, whichever comes first. */
+  guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.failure]);
+  }
+
+  analyticsFigures(): Promise<Figures> {
+    if (!this.analytics) return Promise.reject(new Error('the run has no analytics stage'));
+    return this.guard(getJson<Figures>(this.analytics.metricsUrl));
+  }
+
+  inventoryCounts(): Promise<InventoryCounts[]> {
+    return this.guard(Promise.all(this.inventories.map((inventory) => getJson<InventoryCounts>(inventory.metricsUrl))));
+  }
+
+  /**
+   * Freezes every stage (SIGSTOP) so that it takes no CPU while the load generators run, or thaws
+   * it (SIGCONT). Frozen for less than the session timeout, a stage stays in its group.
+   */
+  freeze(frozen: boolean): void {
+    for (const { stage } of this.stages()) stage.signal(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  private stages(): Endpoint[] {
+    return [...this.inventories, ...(this.analytics ? [this.analytics] : [])];
+  }
+
+  /** Stops every stage (SIGTERM: each commits what it processed), even when one failed. */
+  async stop(): Promise<void> {
+    this.freeze(false);
+    await Promise.all(this.stages().map(({ stage }) => stage.stop()));
+  }
+}
+
+function commonArgs(spec: PipelineSpec): string[] {
+  const { topics } = spec;
+  return [
+    ...['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter],
+    ...['--partitions', String(topics.partitions), '--http-port', '0', '--session-timeout-ms', String(spec.sessionTimeoutMs ?? 10_000)],
+  ];
+}
+
+async function startStage(spec: PipelineSpec, name: string, script: string, args: string[]): Promise<Endpoint> {
+  const { stage, ready } = await StageProcess.start({
+    name,
+    script,
+    args,
+    logFile: join(spec.logDir, `${name}.log`),
+    ready: METRICS_LINE,
+    startTimeoutMs: spec.startTimeoutMs,
+    ...(spec.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${name}.cpuprofile`] } : {}),
+  });
+  return { stage, metricsUrl: ready[1] ?? '' };
+}
+
+/** Starts the stages in parallel and returns once each has printed its start-up line; a stage that fails to start stops the others. */
+export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline> {
+  const inv = spec.inventory;
+  const inventoryArgs = [
+    ...commonArgs(spec),
+    '--group',
+    `${spec.runId}-inventory`,
+    '--initial-stock',
+    String(inv.initialStock),
+    '--failure-rate',
+    String(inv.failureRate),
+    '--transient-error-rate',
+    String(inv.transientErrorRate),
+    '--retry-backoff-ms',
+    String(inv.retryBackoffMs),
+    '--throttle-ms',
+    String(inv.throttleMs),
+    '--seed',
+    String(inv.seed),
+  ];
+  const starting = [
+    ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
+    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...commonArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0'])] : []),
+  ];
+  const started = await Promise.allSettled(starting);
+  const failed = started.find((s) => s.status === 'rejected');
+  const endpoints = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (failed) {
+    await Promise.all(endpoints.map(({ stage }) => stage.stop()));
+    throw failed.reason;
+  }
+  const inventories = endpoints.slice(0, spec.inventoryInstances);
+  const analytics = spec.analytics ? endpoints[spec.inventoryInstances] : undefined;
+  return new RunningPipeline(spec, inventories, analytics);
+}
