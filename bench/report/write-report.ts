@@ -1,5 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs, prepareWritableDir } from '../../pipeline/output-dir.js';
 import { renderCsvFiles, renderHgrmFiles, renderSummary } from './render.js';
 import type { RunResult } from './run-result.js';
 
@@ -14,20 +15,12 @@ export function defaultReportDir(reportsRoot: string, scenario: string, startedA
  * be lost at its end to a folder it cannot write.
  */
 export function prepareReportDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const probe = join(dir, '.write-check');
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown';
-    throw new Error(`the report folder ${dir} cannot be written (${code}); choose another with --out`);
-  }
+  prepareWritableDir(dir, '--out');
 }
 
 /** Writes run.json, summary.txt, the CSV files and the .hgrm files; returns the file names. */
 export function writeReport(run: RunResult, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const files: Record<string, string> = {
     'run.json': `${JSON.stringify(run, null, 2)}\n`,
     'summary.txt': renderSummary(run),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** npm run pipeline:analytics -- [--http-port P] [--report-interval S] [--out DIR] */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
 import { checkNumber, commandLine, exitOnCrash, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
@@ -8,6 +8,7 @@ import { openStageClient } from '../kafka.js';
 import { figuresJson, type Figures } from './figures.js';
 import { buildMetricsServer } from './http.js';
 import { createMetricsExposition } from './prometheus.js';
+import { prepareWritableDir } from '../output-dir.js';
 import { renderReport } from './report.js';
 import { AnalyticsService } from './service.js';
 
@@ -36,13 +37,14 @@ const stage = 'pipeline:analytics';
 function report(figures: Figures, title: string): void {
   process.stdout.write(renderReport(figures, title));
   if (args.out) {
-    mkdirSync(args.out, { recursive: true });
     writeFileSync(join(args.out, 'metrics.json'), figuresJson(figures));
     writeFileSync(join(args.out, 'metrics.txt'), renderReport(figures, title));
   }
 }
 
 try {
+  // A folder the reports could not be written to is found now, not at the first report.
+  if (args.out) prepareWritableDir(args.out, '--out');
   const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'analytics-service');
   const service = new AnalyticsService(client, {

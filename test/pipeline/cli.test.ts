@@ -58,6 +58,12 @@ describe('pipeline command lines (as a user runs them)', function () {
     });
   }
 
+  it('pipeline:analytics refuses an --out it cannot write, in one line, before it starts', async () => {
+    const result = await runCli('pipeline/analytics/cli.js', ['--out', '/proc/analytics-cannot-write/x', '--brokers', '127.0.0.1:1'], process.env, 20_000);
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim()).to.equal('pipeline:analytics: the report folder /proc/analytics-cannot-write/x cannot be written (ENOENT); choose another with --out');
+  });
+
   it('pipeline:analytics writes its figures and stops cleanly on SIGTERM', async () => {
     const topics = await createPipelineTopics(admin, cleanup);
     const brokers = (await testBrokers()).join(',');
