@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import type { DriverName, ProducerOptions } from '../../clients/driver.js';
 import { decodeHistogram, mergeHistograms, type LatencyHistogram } from '../../pipeline/histogram.js';
 import { withDeadline } from '../measure/deadline.js';
-import type { Phase } from '../measure/headers.js';
+import type { HeaderSet, Phase } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 import { splitEvenly } from './split-load.js';
 import { startTask, threadsFor } from './task-host.js';
@@ -26,8 +26,8 @@ export interface ProduceLoad {
   readonly inFlight: number;
   /** Sends per second across all workers (open loop); null: closed loop, as fast as acks allow. */
   readonly sendsPerSecond: number | null;
-  /** The bench headers on every order (the pipeline's end-to-end latency needs them). */
-  readonly stampHeaders: boolean;
+  /** The headers every order carries (see HeaderSet). */
+  readonly headers: HeaderSet;
   readonly phase: Phase;
   readonly runId: string;
   readonly eventTime: ProducerTask['eventTime'];
@@ -68,7 +68,7 @@ export async function runProduceLoad(load: ProduceLoad): Promise<ProduceLoadResu
     inFlight: load.inFlight,
     // A rate applies to the whole load, not to each worker: each takes its share.
     sendsPerSecond: load.sendsPerSecond === null ? null : load.sendsPerSecond / load.workers,
-    stampHeaders: load.stampHeaders,
+    headers: load.headers,
     phase: load.phase,
     runId: load.runId,
     eventTime: load.eventTime,

@@ -1,5 +1,5 @@
 import type { DriverName, ProducerOptions } from '../../clients/driver.js';
-import type { Phase } from '../measure/headers.js';
+import type { HeaderSet, Phase } from '../measure/headers.js';
 
 /** One worker thread's share of a produce load: plain data, posted to the worker. */
 export interface ProducerTask {
@@ -19,8 +19,8 @@ export interface ProducerTask {
   readonly inFlight: number;
   /** This worker's sends per second on a fixed schedule (open loop, latency from each send's intended time); null: as fast as acks allow. */
   readonly sendsPerSecond: number | null;
-  /** Put the bench headers (intended send time, phase, run) on every order, for the pipeline's end-to-end latency. */
-  readonly stampHeaders: boolean;
+  /** The headers every order carries. */
+  readonly headers: HeaderSet;
   /** The phase the counted orders are stamped with: a pipeline's warm-up goes through it as `warmup`. */
   readonly phase: Phase;
   readonly runId: string;

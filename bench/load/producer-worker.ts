@@ -1,5 +1,4 @@
 /** A piscina worker (or a process, see producer-process.ts): produces its share of orders through the chosen driver and returns its measurements (see producer-task.ts). */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DriverProducer, Headers, OutgoingMessage } from '../../clients/driver.js';
 import { errorText } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
@@ -8,8 +7,8 @@ import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pip
 import { fixedSchedule, OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { orderMessage } from '../../pipeline/producer/order-producer.js';
 import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
-import { systemClock } from '../measure/clock.js';
-import { benchHeaders } from '../measure/headers.js';
+import { systemClock, waitUntil } from '../measure/clock.js';
+import { headersFor } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 
 const clock = systemClock;
@@ -78,7 +77,7 @@ async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<voi
   const inFlight: Promise<void>[] = [];
   for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
     const size = Math.min(task.batchSize, task.warmup - warmed);
-    const headers = task.stampHeaders ? benchHeaders(clock.nowMicros(), 'warmup', task.runId) : undefined;
+    const headers = headersFor(task.headers, clock.nowMicros(), 'warmup', task.runId);
     inFlight.push(producer.send(Array.from({ length: size }, () => orderMessage(task.warmupTopic, generator.next(), headers))));
     if (inFlight.length >= task.inFlight) await inFlight.shift();
   }
@@ -108,11 +107,10 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
       let intended = clock.nowMicros();
       if (schedule) {
         intended = schedule.intendedMicros(sendIndex);
-        const wait = (intended - clock.nowMicros()) / 1000;
-        if (wait >= 1) await sleep(wait);
+        await waitUntil(clock, intended);
         if (sendLag) recordMicros(sendLag, clock.nowMicros() - intended);
       }
-      const messages = messagesOf(prepared.orders, built, size, task.topic, task.stampHeaders ? benchHeaders(intended, task.phase, task.runId) : undefined);
+      const messages = messagesOf(prepared.orders, built, size, task.topic, headersFor(task.headers, intended, task.phase, task.runId));
       built += size;
       bytes += bytesOf(messages);
       const send: Promise<void> = producer.send(messages).then(

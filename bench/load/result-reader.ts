@@ -1,11 +1,12 @@
 /**
  * Reads the results topic as a group of its own and records, per result, the time from its order's
  * intended send to now: the pipeline's end-to-end latency. Results of other runs (an external
- * pipeline's topic is shared) and warm-up results are counted apart. Commits after each batch, so
- * that its progress is in the broker's offsets like every other group's.
+ * pipeline's topic is shared) and warm-up results are counted apart. Commits what it read, so that
+ * its progress is in the broker's offsets like every other group's.
  */
 import type { DriverName } from '../../clients/driver.js';
 import { openClient } from '../../clients/registry.js';
+import { StageConsumer } from '../../pipeline/stage-consumer.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
 import { systemClock } from '../measure/clock.js';
 import { readBenchHeaders } from '../measure/headers.js';
@@ -36,10 +37,11 @@ const PROGRESS_EVERY_MS = 100;
 /** Reads until `finished` resolves, then stops and reports; `report` hears the counts as they grow. */
 export async function readResults(task: ResultReaderTask, finished: Promise<void>, report: (progress: ResultReaderProgress) => void): Promise<ResultReaderResult> {
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `${task.runId}-result-reader`, logLevel: 'error' });
-  const consumer = await client.consumer({ groupId: task.groupId, topics: [task.topic], fromBeginning: true, maxWaitMs: 100 });
+  // Commits on a timer, not per batch: a commit is a request, and the reader shares the machine with what it measures.
+  const consumer = await StageConsumer.open(client, [task.topic], { groupId: task.groupId, fetchWaitMs: 100, commitIntervalMs: 100 });
   const histogram = createLatencyHistogram();
   const counts = { measured: 0, warmup: 0, others: 0 };
-  await consumer.run(async (batch) => {
+  await consumer.start((batch, _context, done) => {
     const now = systemClock.nowMicros();
     for (const message of batch.messages) {
       const bench = readBenchHeaders(message.headers);
@@ -51,7 +53,8 @@ export async function readResults(task: ResultReaderTask, finished: Promise<void
       }
     }
     const last = batch.messages.at(-1);
-    if (last) await consumer.commit([{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1 }]);
+    if (last) done(last.offset + 1);
+    return Promise.resolve();
   });
   const ticker = setInterval(() => {
     report({ ...counts });

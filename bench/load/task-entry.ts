@@ -5,11 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../../clients/errors.js';
+import { probeEndToEnd, type ProbeTask } from './end-to-end-probe.js';
 import type { ProducerTask } from './producer-task.js';
 import produceShare from './producer-worker.js';
 import { readResults, type ResultReaderTask } from './result-reader.js';
 
-export type TaskInput = { readonly kind: 'produce'; readonly task: ProducerTask } | { readonly kind: 'read-results'; readonly task: ResultReaderTask };
+export type TaskInput =
+  | { readonly kind: 'produce'; readonly task: ProducerTask }
+  | { readonly kind: 'read-results'; readonly task: ResultReaderTask }
+  | { readonly kind: 'probe'; readonly task: ProbeTask };
 export type TaskMessage = { readonly finish: true };
 export type TaskAnswer =
   | { readonly kind: 'result'; readonly result: unknown }
@@ -23,6 +27,8 @@ function run(input: TaskInput, finished: Promise<void>, report: (progress: unkno
       return produceShare(input.task);
     case 'read-results':
       return readResults(input.task, finished, report);
+    case 'probe':
+      return probeEndToEnd(input.task);
   }
 }
 

@@ -24,6 +24,19 @@ export function benchHeaders(intendedMicros: number, phase: Phase, runId: string
   return { [BENCH_HEADERS.intendedMicros]: String(intendedMicros), [BENCH_HEADERS.phase]: phase, [BENCH_HEADERS.run]: runId, [ORDER_HEADERS.sentAt]: String(Math.round(intendedMicros / 1000)) };
 }
 
+/**
+ * Which headers a load puts on its orders: `bench` (intended time, phase, run, and sent-at), for
+ * runs that time or filter results; `sent-at` alone, the pipeline's own contract header, for runs
+ * that only drain; `none`, as Kafka's ProducerPerformance sends its records.
+ */
+export type HeaderSet = 'bench' | 'sent-at' | 'none';
+
+export function headersFor(set: HeaderSet, intendedMicros: number, phase: Phase, runId: string): Record<string, string> | undefined {
+  if (set === 'bench') return benchHeaders(intendedMicros, phase, runId);
+  if (set === 'sent-at') return { [ORDER_HEADERS.sentAt]: String(Math.round(intendedMicros / 1000)) };
+  return undefined;
+}
+
 export function readBenchHeaders(headers: MessageHeaders | undefined): BenchStamp | undefined {
   const intended = Number(headerText(headers, BENCH_HEADERS.intendedMicros));
   const phase = headerText(headers, BENCH_HEADERS.phase);

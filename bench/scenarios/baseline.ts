@@ -1,72 +1,109 @@
-import { encodeHistogram, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
+import { decodeHistogram, encodeHistogram, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
 import type { BenchContext } from '../harness.js';
-import type { ProduceLoadResult } from '../load/produce.js';
+import type { ProbeResult } from '../load/end-to-end-probe.js';
+import { startTask } from '../load/task-host.js';
 import { runEndToEndLatency, type EndToEndLatencyResult } from '../reference/end-to-end-latency.js';
 import type { JavaTools } from '../reference/java-reference.js';
 import type { HistogramRecord } from '../report/run-result.js';
 import type { BaselineParams } from './params.js';
-import { sendOrders, startResultReader, startStages, untilDone } from './phases.js';
+import { sendOrders, startResultReader, startStages, untilDone, type Stages } from './phases.js';
+import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import type { ScenarioOutcome } from './scenario.js';
 
-function histogramRecord(name: string, description: string, histogram: LatencyHistogram): HistogramRecord {
-  return { name, description, summary: summarizeMs(histogram), encoded: encodeHistogram(histogram) };
+/** What either way of measuring gives: both latencies, per order. */
+interface Measured {
+  readonly sent: number;
+  readonly results: number;
+  readonly produceToAck: LatencyHistogram;
+  readonly endToEnd: LatencyHistogram;
+  readonly sendLag: LatencyHistogram | undefined;
+  readonly spanS: number;
+  readonly meanMessageBytes: number;
+  readonly warmupMs: number;
 }
 
 /**
- * Produce-to-ack and order-to-inventory-result latency, one order at a time (closed loop) or at a
- * fixed rate (open loop, latency from each send's intended time). The inventory runs as its own
- * process; the orders come from a worker thread, the results are read in another; the main thread
- * only coordinates. With `java`, Kafka's own EndToEndLatency runs on the same broker as a reference.
+ * Produce-to-ack and order-to-inventory-result latency: one order through the whole pipeline at a
+ * time (closed loop, as Kafka's EndToEndLatency does), or at a fixed rate (open loop, latency from
+ * each send's intended time). The inventory runs as its own process; the orders come from a worker
+ * thread and the results are read in one; the main thread only coordinates. With `java`, Kafka's
+ * own EndToEndLatency runs on the same broker as the reference.
  */
 export async function runBaseline(context: BenchContext, params: BaselineParams, java?: JavaTools): Promise<ScenarioOutcome> {
   if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
   const topics = await context.pipelineTopics(params.partitions);
   const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false }, params.timeoutS);
-  const reader = await startResultReader(context, topics);
-  const oneAtATime = { topic: topics.orders, workers: 1, batchSize: 1, inFlight: 1, sendsPerSecond: null, seed: params.seed };
-
-  context.progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
-  const warmupStarted = performance.now();
-  if (params.warmup > 0) {
-    await sendOrders(context, { ...oneAtATime, count: params.warmup, phase: 'warmup', seed: params.seed + 1_000_003 }, params.timeoutS);
-    await untilDone(context, { stages, reader, expectedResults: params.warmup, timeoutS: params.timeoutS });
-  }
-  const warmupMs = Math.round(performance.now() - warmupStarted);
-
-  context.progress.phase(`measuring ${params.count} orders ${params.rate ? `at ${params.rate}/s` : 'one at a time'}`);
-  // The producer thread warms its own JIT up on a side topic first.
-  const warmupTopic = await context.freshTopic('producer-warmup', 1);
-  const sent = await sendOrders(context, { ...oneAtATime, count: params.count, phase: 'measure', sendsPerSecond: params.rate, warmupPerWorker: 200, warmupTopic }, params.timeoutS);
-  context.progress.phase('waiting for every result');
-  await untilDone(context, { stages, reader, expectedResults: params.warmup + params.count, timeoutS: params.timeoutS });
-  const { counts, endToEnd } = await reader.finish();
-
+  const measured = params.rate === null ? await oneAtATime(context, topics, stages, params) : await atRate(context, topics, stages, params, params.rate);
   let reference: EndToEndLatencyResult | undefined;
   if (params.reference && java) {
     context.progress.phase(`Kafka's EndToEndLatency, ${params.referenceRecords} records`);
-    reference = await runEndToEndLatency({ ...java, brokers: context.target.brokers, topic: await context.freshTopic('java-end-to-end', 1), records: params.referenceRecords, recordSize: Math.round(sent.meanMessageBytes), acks: 'all' });
+    reference = await runEndToEndLatency({ ...java, brokers: context.target.brokers, topic: await context.freshTopic('java-end-to-end', 1), records: params.referenceRecords, recordSize: Math.round(measured.meanMessageBytes), acks: 'all' });
   }
   context.progress.done();
-  return baselineOutcome(params, sent, counts.measured, endToEnd, reference, warmupMs);
+  return baselineOutcome(params, measured, reference);
 }
 
-function baselineOutcome(params: BaselineParams, sent: ProduceLoadResult, results: number, endToEnd: LatencyHistogram, reference: EndToEndLatencyResult | undefined, warmupMs: number): ScenarioOutcome {
-  const how = params.rate ? `from each send's intended time on the ${params.rate}/s schedule` : 'one order in flight at a time';
+/** Closed loop: the probe worker sends an order, waits for its ack and its result, then sends the next. */
+async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages: Stages, params: BaselineParams): Promise<Measured> {
+  context.progress.phase(`${params.warmup} orders of warm-up, then ${params.count} measured, each through the pipeline before the next`);
+  const started = performance.now();
+  const probe = await startTask<ProbeResult>(
+    {
+      kind: 'probe',
+      task: { driver: context.client.driver.name, brokers: context.target.brokers, orderTopic: topics.orders, resultTopic: topics.inventory, groupId: `${context.runId}-probe`, runId: context.runId, warmup: params.warmup, count: params.count, seed: params.seed, resultTimeoutMs: params.timeoutS * 1000 },
+    },
+    'the end-to-end probe',
+  );
+  const result = await (stages.kind === 'ours' ? stages.pipeline.guard(probe.result) : probe.result);
+  await untilDone(context, { stages, timeoutS: params.timeoutS });
+  const spanS = (performance.now() - started) / 1000;
+  return { sent: result.sent, results: result.results, produceToAck: decodeHistogram(result.produceToAck), endToEnd: decodeHistogram(result.endToEnd), sendLag: undefined, spanS, meanMessageBytes: result.meanMessageBytes, warmupMs: 0 };
+}
+
+/** Open loop: a producer worker sends on the rate schedule, a reader worker times each result from its order's intended time. */
+async function atRate(context: BenchContext, topics: PipelineTopics, stages: Stages, params: BaselineParams, rate: number): Promise<Measured> {
+  const reader = await startResultReader(context, topics);
+  const onePerSend = { topic: topics.orders, workers: 1, batchSize: 1, seed: params.seed };
+  context.progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
+  const warmupStarted = performance.now();
+  if (params.warmup > 0) {
+    await sendOrders(context, { ...onePerSend, count: params.warmup, sendsPerSecond: rate, phase: 'warmup', seed: params.seed + 1_000_003 }, params.timeoutS);
+    await untilDone(context, { stages, reader, expectedResults: params.warmup, timeoutS: params.timeoutS });
+  }
+  const warmupMs = Math.round(performance.now() - warmupStarted);
+  context.progress.phase(`measuring ${params.count} orders at ${rate}/s`);
+  // The producer thread warms its own JIT up on a side topic first.
+  const warmupTopic = await context.freshTopic('producer-warmup', 1);
+  const sent = await sendOrders(context, { ...onePerSend, count: params.count, sendsPerSecond: rate, phase: 'measure', warmupPerWorker: 200, warmupTopic }, params.timeoutS);
+  context.progress.phase('waiting for every result');
+  await untilDone(context, { stages, reader, expectedResults: params.warmup + params.count, timeoutS: params.timeoutS });
+  const { counts, endToEnd } = await reader.finish();
+  return { sent: sent.sent, results: counts.measured, produceToAck: sent.produceToAck, endToEnd, sendLag: sent.sendLag, spanS: sent.spanS, meanMessageBytes: sent.meanMessageBytes, warmupMs };
+}
+
+function histogramRecord(name: string, description: string, histogram: LatencyHistogram): HistogramRecord {
+  return { name, description, summary: summarizeMs(histogram), encoded: encodeHistogram(histogram) };
+}
+
+const ratio = (ours: number, java: number): number | null => (java > 0 ? Math.round((ours / java) * 100) / 100 : null);
+
+function baselineOutcome(params: BaselineParams, measured: Measured, reference: EndToEndLatencyResult | undefined): ScenarioOutcome {
+  const how = params.rate ? `from each send's intended time on the ${params.rate}/s schedule` : 'one order through the pipeline at a time';
   const histograms = [
-    histogramRecord('produce_to_ack', `send to broker acknowledgement (acks=all), ${how}`, sent.produceToAck),
-    histogramRecord('end_to_end', `order send (intended time) to its inventory result read back from the results topic, ${how}`, endToEnd),
+    histogramRecord('produce_to_ack', `send to broker acknowledgement (acks=all), ${how}`, measured.produceToAck),
+    histogramRecord('end_to_end', `order send (intended time) to its inventory result read back from the results topic, ${how}`, measured.endToEnd),
   ];
-  if (sent.sendLag) histograms.push(histogramRecord('send_lag', "how late each send started after its intended time (the load generator's own delay)", sent.sendLag));
-  const produce = summarizeMs(sent.produceToAck);
-  const e2e = summarizeMs(endToEnd);
-  const lag = sent.sendLag ? summarizeMs(sent.sendLag) : undefined;
+  if (measured.sendLag) histograms.push(histogramRecord('send_lag', "how late each send started after its intended time (the load generator's own delay)", measured.sendLag));
+  const produce = summarizeMs(measured.produceToAck);
+  const e2e = summarizeMs(measured.endToEnd);
+  const lag = measured.sendLag ? summarizeMs(measured.sendLag) : undefined;
   return {
-    warmup: { messages: params.warmup, duration_ms: warmupMs, excluded_from_figures: true },
+    warmup: { messages: params.warmup, duration_ms: measured.warmupMs, excluded_from_figures: true },
     figures: {
-      orders_sent: sent.sent,
-      orders_failed: sent.failed,
-      results_received: results,
-      achieved_rate_per_s: Math.round((sent.sent / sent.spanS) * 10) / 10,
+      orders_sent: measured.sent,
+      orders_failed: params.count - measured.sent,
+      results_received: measured.results,
+      achieved_rate_per_s: Math.round((measured.sent / measured.spanS) * 10) / 10,
       produce_to_ack_p50_ms: produce.p50,
       produce_to_ack_p99_ms: produce.p99,
       end_to_end_p50_ms: e2e.p50,
@@ -77,16 +114,16 @@ function baselineOutcome(params: BaselineParams, sent: ProduceLoadResult, result
             java_end_to_end_p50_ms: reference.p50Ms,
             java_end_to_end_p99_ms: reference.p99Ms,
             java_end_to_end_records: reference.records,
-            end_to_end_p99_vs_java: reference.p99Ms > 0 ? Math.round((e2e.p99 / reference.p99Ms) * 100) / 100 : null,
-            produce_to_ack_p99_vs_java: reference.p99Ms > 0 ? Math.round((produce.p99 / reference.p99Ms) * 100) / 100 : null,
+            end_to_end_p99_vs_java: ratio(e2e.p99, reference.p99Ms),
+            produce_to_ack_p99_vs_java: ratio(produce.p99, reference.p99Ms),
           }
         : {}),
     },
     histograms,
     series: [],
     checks: [
-      { name: 'every order sent', passed: sent.failed === 0 && sent.sent === params.count, detail: `${sent.sent} of ${params.count} acknowledged` },
-      { name: 'every order has a result', passed: results === params.count, detail: `${results} results for ${params.count} orders` },
+      { name: 'every order sent', passed: measured.sent === params.count, detail: `${measured.sent} of ${params.count} acknowledged` },
+      { name: 'every order has a result', passed: measured.results === params.count, detail: `${measured.results} results for ${params.count} orders` },
     ],
   };
 }

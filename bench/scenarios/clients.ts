@@ -10,6 +10,7 @@ import type { BenchContext } from '../harness.js';
 import { measureConsume, type ConsumeResult } from '../load/consume.js';
 import { runProduceLoad, type ProduceLoadResult } from '../load/produce.js';
 import { bestJavaProduce, javaFigures, runJavaReference, TUNED_PRODUCER_PROPS, type JavaReference, type JavaTools } from '../reference/java-reference.js';
+import type { HeaderSet } from '../measure/headers.js';
 import type { FigureValue, HistogramRecord, TableRecord } from '../report/run-result.js';
 import type { ClientsParams } from './params.js';
 import type { ScenarioOutcome } from './scenario.js';
@@ -40,21 +41,21 @@ async function measureDriver(context: BenchContext, name: DriverName, params: Cl
   const client = await context.clientOf(name);
   const topicOf = (suffix: string): Promise<string> => context.freshTopic(`${name}-${suffix}`, params.partitions);
   const warmupTopic = await topicOf('warmup');
-  const load = async (what: string, topic: string, producer: ProducerOptions, shape: { count: number; batchSize: number; sendsPerSecond: number | null; stampHeaders: boolean }): Promise<ProduceLoadResult> => {
+  const load = async (what: string, topic: string, producer: ProducerOptions, shape: { count: number; batchSize: number; sendsPerSecond: number | null; headers: HeaderSet }): Promise<ProduceLoadResult> => {
     context.progress.phase(`${name}: ${what}`);
     const result = await runProduceLoad({ driver: name, brokers: context.target.brokers, topic, warmupTopic, warmupPerWorker: params.warmup, workers: params.workers, inFlight: params.inFlight, seed: params.seed, timeoutMs: params.timeoutS * 1000, producer, phase: 'measure', runId: context.runId, eventTime: null, ...shape });
     if (result.failed > 0) throw new Error(`${name}: ${what}: ${result.failed} of ${shape.count} orders failed: ${result.firstError ?? 'no error given'}`);
     return result;
   };
   // Throughput: keyed orders without headers, as Kafka's ProducerPerformance sends its records.
-  const throughput = { count: params.count, batchSize: params.batchSize, sendsPerSecond: null, stampHeaders: false };
+  const throughput = { count: params.count, batchSize: params.batchSize, sendsPerSecond: null, headers: 'none' as const };
   const allTopic = await topicOf('acks-all');
   const produce = await load(`producing ${params.count} orders, acks=all, idempotent`, allTopic, { idempotent: true, acks: 'all', compression: 'none', ...THROUGHPUT_PRODUCER }, throughput);
   const produceAcks1 = await load(`producing ${params.count} orders, acks=1`, await topicOf('acks-1'), { idempotent: false, acks: 'leader', compression: 'none', ...THROUGHPUT_PRODUCER }, throughput);
   context.progress.phase(`${name}: reading ${params.count} orders back`);
   const consume = await measureConsume(client, allTopic, `${context.runId}-${name}-reader`, params.count, params.timeoutS * 1000);
   // Latency: one order per send on a fixed schedule, sent at once (no linger).
-  const latency = await load(`${params.latencyCount} orders at ${params.rate}/s, one per send`, await topicOf('latency'), { idempotent: true, acks: 'all', compression: 'none', lingerMs: 0 }, { count: params.latencyCount, batchSize: 1, sendsPerSecond: params.rate, stampHeaders: true });
+  const latency = await load(`${params.latencyCount} orders at ${params.rate}/s, one per send`, await topicOf('latency'), { idempotent: true, acks: 'all', compression: 'none', lingerMs: 0 }, { count: params.latencyCount, batchSize: 1, sendsPerSecond: params.rate, headers: 'bench' });
   return { driver: client.driver, produce, produceAcks1, consume, latency };
 }
 

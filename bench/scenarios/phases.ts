@@ -83,7 +83,7 @@ export async function startResultReader(context: BenchContext, topics: PipelineT
 }
 
 export type OrderLoad = Pick<ProduceLoad, 'count' | 'workers' | 'batchSize' | 'sendsPerSecond' | 'phase' | 'topic'> &
-  Partial<Pick<ProduceLoad, 'warmupPerWorker' | 'warmupTopic' | 'producer' | 'inFlight' | 'stampHeaders' | 'seed' | 'eventTime'>>;
+  Partial<Pick<ProduceLoad, 'warmupPerWorker' | 'warmupTopic' | 'producer' | 'inFlight' | 'headers' | 'seed' | 'eventTime'>>;
 
 /** Sends orders from worker-thread producers (processes for a driver that needs them), stamped with the run's headers. */
 export async function sendOrders(context: BenchContext, load: OrderLoad, timeoutS: number): Promise<ProduceLoadResult> {
@@ -94,7 +94,7 @@ export async function sendOrders(context: BenchContext, load: OrderLoad, timeout
     warmupTopic: load.topic,
     producer: PIPELINE_PRODUCER,
     inFlight: 4,
-    stampHeaders: true,
+    headers: 'bench',
     seed: 1,
     eventTime: null,
     runId: context.runId,

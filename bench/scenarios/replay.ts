@@ -25,7 +25,7 @@ async function analyticsPass(context: BenchContext, topics: PipelineTopics, grou
 /** The orders (and a few malformed messages) through an inventory with simulated trouble, until its group has committed them all. */
 async function processOrders(context: BenchContext, topics: PipelineTopics, params: ReplayParams): Promise<number> {
   context.progress.phase(`producing ${params.count} orders and processing them`);
-  const sent = await sendOrders(context, { topic: topics.orders, count: params.count, workers: 1, batchSize: 500, sendsPerSecond: null, phase: 'measure', seed: params.seed, eventTime: EVENT_TIME, stampHeaders: false }, params.timeoutS);
+  const sent = await sendOrders(context, { topic: topics.orders, count: params.count, workers: 1, batchSize: 500, sendsPerSecond: null, phase: 'measure', seed: params.seed, eventTime: EVENT_TIME, headers: 'none' }, params.timeoutS);
   // A few messages that are not orders, so that the dead-letter topic is part of what is replayed.
   const raw = await context.client.producer({ idempotent: false, acks: 'all', compression: 'none' });
   await raw.send(MALFORMED.map((value) => ({ topic: topics.orders, key: null, value })));

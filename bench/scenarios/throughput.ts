@@ -89,6 +89,8 @@ async function produceBacklog(context: BenchContext, topics: PipelineTopics, par
       batchSize: params.batchSize,
       sendsPerSecond: null,
       phase: 'measure',
+      // The pipeline's own header only, unless an external pipeline's results must be told apart by run.
+      headers: context.pipeline.mode === 'external' ? 'bench' : 'sent-at',
       producer: throughputProducer(params.acks, params.compression),
       // Each producer thread warms up on a topic of its own, which nothing consumes.
       warmupPerWorker: params.warmup,
