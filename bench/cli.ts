@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:clients | bench:all */
+/** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:clients | bench:rest | bench:all */
 import { join } from 'node:path';
 import { errorText } from '../clients/errors.js';
 import { loadDriver } from '../clients/registry.js';
@@ -8,7 +8,7 @@ import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
 import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
 import { isInteractive } from '../pipeline/cli-support.js';
-import { baselineParams, benchCommandLine, clientsParams, driverOf, lagParams, pipelineChoice, replayParams, throughputParams, type BenchArgs } from './options.js';
+import { baselineParams, benchCommandLine, clientsParams, driverOf, lagParams, pipelineChoice, replayParams, restParams, throughputParams, type BenchArgs } from './options.js';
 import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
@@ -18,6 +18,7 @@ import { runBaseline } from './scenarios/baseline.js';
 import { runClients } from './scenarios/clients.js';
 import { runLag } from './scenarios/lag.js';
 import { runReplay } from './scenarios/replay.js';
+import { runRest } from './scenarios/rest.js';
 import { runThroughput } from './scenarios/throughput.js';
 
 const args = await benchCommandLine().parseAsync();
@@ -59,6 +60,8 @@ async function run(name: string, options: RunOptions, parsed: BenchArgs): Promis
       return runScenario('lag', lagParams(parsed), runLag, options);
     case 'replay':
       return runScenario('replay', replayParams(parsed), runReplay, options);
+    case 'rest':
+      return runScenario('rest', restParams(parsed), runRest, options);
     case 'clients': {
       const params = await clientsParams(parsed);
       const java = params.reference ? await javaTools() : undefined;

@@ -8,21 +8,22 @@ import { installedDrivers, isDriverName } from '../clients/registry.js';
 import { checkNumber, commandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
-import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type ThroughputParams } from './scenarios/params.js';
+import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
 const env = process.env;
 
-export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'all'] as const;
+export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'rest', 'all'] as const;
 export type ScenarioChoice = (typeof SCENARIOS)[number];
 
 /** Which flags each scenario takes, beyond the common ones. */
 const SCENARIO_FLAGS: Readonly<Record<ScenarioChoice, readonly string[]>> = {
-  baseline: ['count', 'warmup', 'rate', 'reference', 'reference-records'],
+  baseline: ['count', 'warmup', 'rate', 'reference', 'reference-records', 'via'],
   '10k': ['count', 'warmup', 'workers', 'batch-size', 'acks', 'compression', 'sample-ms', 'reference', 'java-records', 'inventory-instances'],
   lag: ['rate', 'duration', 'throttle-ms', 'sample-ms'],
   replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
   clients: ['drivers', 'count', 'warmup', 'workers', 'batch-size', 'rate', 'latency-count', 'reference', 'java-records'],
+  rest: ['connections', 'rate', 'count', 'duration', 'warmup', 'workers', 'linger-ms'],
   all: [],
 };
 
@@ -60,7 +61,8 @@ export function benchCommandLine() {
     .command('lag', `a producer above a throttled consumer's capacity: lag rises, then drains to zero [${SCENARIO_FLAGS.lag.join(', ')}]`)
     .command('replay', `analytics figures, again after an offset reset, and from a fresh group: byte for byte [${SCENARIO_FLAGS.replay.join(', ')}]`)
     .command('clients', `every driver on the same broker and orders, beside Kafka's own Java tools: produce, consume, latency [${SCENARIO_FLAGS.clients.join(', ')}]`)
-    .command('all', 'every scenario but clients with its defaults, one report folder each')
+    .command('rest', `POST /order through the REST service over many connections or at a rate; HTTP and order-to-result latency, nothing lost [${SCENARIO_FLAGS.rest.join(', ')}]`)
+    .command('all', 'baseline, 10k, lag and replay with their defaults, one report folder each')
     .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}, clients ${d.clients.count} per job]` })
     .option('drivers', { type: 'string', describe: 'clients: the drivers to measure, comma-separated [every installed one]' })
     .option('latency-count', { type: 'number', describe: `clients: orders of the latency job, at --rate [${d.clients.latencyCount}]` })
@@ -72,9 +74,12 @@ export function benchCommandLine() {
     .option('acks', { type: 'string', choices: ['all', 'leader', 'none'] as const, describe: `producer acks [${d['10k'].acks}]` })
     .option('compression', { type: 'string', choices: COMPRESSIONS, describe: `producer compression, where the driver can [${d['10k'].compression}]` })
     .option('inventory-instances', { type: 'string', describe: 'inventory processes in one group; a list (1,2,4) measures the scaling [1]' })
-    .option('duration', { type: 'number', describe: `seconds the lag producer runs [${d.lag.durationS}]` })
+    .option('duration', { type: 'number', describe: `seconds the load runs [lag ${d.lag.durationS}, rest ${d.rest.durationS} unless --count]` })
+    .option('connections', { type: 'number', describe: `rest: HTTP connections [${d.rest.connections}]` })
+    .option('linger-ms', { type: 'number', describe: `rest: the service's linger, 0 to 1 ms [${d.rest.lingerMs}]` })
     .option('throttle-ms', { type: 'number', describe: `inventory pause per message [${d.lag.throttleMs}]` })
     .option('reference', { type: 'boolean', describe: "Kafka's own Java tools on the same broker (needs Java; Maven on first use): EndToEndLatency for baseline, ProducerPerformance for 10k, both with ConsumerPerformance for clients [baseline, 10k: off; clients: on, --no-reference turns it off]" })
+    .option('via', { type: 'string', choices: ['kafka', 'rest'] as const, describe: 'baseline: rest also sends one request at a time through the REST service, beside the direct path [kafka]' })
     .option('reference-records', { type: 'number', describe: `baseline: records of the EndToEndLatency run [${d.baseline.referenceRecords}]` })
     .option('sample-ms', { type: 'number', describe: `time-series sampling period [10k ${d['10k'].sampleMs}, lag ${d.lag.sampleMs}]` })
     .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
@@ -89,6 +94,8 @@ export function benchCommandLine() {
       return validate(
         misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
+        a.via === 'rest' && a.rate !== undefined ? '--via rest measures one request at a time; it does not take --rate' : undefined,
+        a.via === 'rest' && a.pipeline === 'external' ? '--via rest starts the REST service itself; it does not take --pipeline external' : undefined,
         checkNumber('partitions', a.partitions, { integer: true, min: 1, max: 1000 }),
         checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
         checkNumber('timeout', a.timeout, { min: 0, exclusiveMin: true }),
@@ -106,6 +113,8 @@ export function benchCommandLine() {
         checkNumber('latency-count', a['latency-count'], { integer: true, min: 1 }),
         checkNumber('java-records', a['java-records'], { integer: true, min: 1 }),
         checkNumber('reference-records', a['reference-records'], { integer: true, min: 100 }),
+        checkNumber('connections', a.connections, { integer: true, min: 1, max: 10_000 }),
+        checkNumber('linger-ms', a['linger-ms'], { min: 0, max: 1 }),
         checkDriverList(a.drivers),
         typeof instances === 'string' ? instances : undefined,
       );
@@ -133,6 +142,7 @@ export function baselineParams(args: BenchArgs): BaselineParams {
     timeoutS: args.timeout ?? b.timeoutS,
     reference: args.reference ?? b.reference,
     referenceRecords: args['reference-records'] ?? b.referenceRecords,
+    via: args.via ?? b.via,
   };
 }
 
@@ -179,6 +189,22 @@ export function replayParams(args: BenchArgs): ReplayParams {
     transientErrorRate: args['transient-error-rate'] ?? r.transientErrorRate,
     initialStock: args['initial-stock'] ?? r.initialStock,
     partitions: args.partitions ?? r.partitions,
+    timeoutS: args.timeout ?? r.timeoutS,
+  };
+}
+
+export function restParams(args: BenchArgs): RestParams {
+  const r = d.rest;
+  return {
+    connections: args.connections ?? r.connections,
+    rate: args.rate ?? r.rate,
+    count: args.count ?? r.count,
+    durationS: args.duration ?? r.durationS,
+    warmup: args.warmup ?? r.warmup,
+    workers: args.workers ?? r.workers,
+    lingerMs: args['linger-ms'] ?? r.lingerMs,
+    partitions: args.partitions ?? r.partitions,
+    seed: args.seed ?? r.seed,
     timeoutS: args.timeout ?? r.timeoutS,
   };
 }

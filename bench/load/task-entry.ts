@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../../clients/errors.js';
 import { probeEndToEnd, type ProbeTask } from './end-to-end-probe.js';
+import { runHttpLoad, type HttpLoadTask } from './http-load.js';
 import type { ProducerTask } from './producer-task.js';
 import produceShare from './producer-worker.js';
 import { readResults, type ResultReaderTask } from './result-reader.js';
@@ -13,7 +14,8 @@ import { readResults, type ResultReaderTask } from './result-reader.js';
 export type TaskInput =
   | { readonly kind: 'produce'; readonly task: ProducerTask }
   | { readonly kind: 'read-results'; readonly task: ResultReaderTask }
-  | { readonly kind: 'probe'; readonly task: ProbeTask };
+  | { readonly kind: 'probe'; readonly task: ProbeTask }
+  | { readonly kind: 'http'; readonly task: HttpLoadTask };
 export type TaskMessage = { readonly finish: true };
 export type TaskAnswer =
   | { readonly kind: 'result'; readonly result: unknown }
@@ -29,6 +31,8 @@ function run(input: TaskInput, finished: Promise<void>, report: (progress: unkno
       return readResults(input.task, finished, report);
     case 'probe':
       return probeEndToEnd(input.task);
+    case 'http':
+      return runHttpLoad(input.task);
   }
 }
 

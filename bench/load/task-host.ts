@@ -22,7 +22,8 @@ export async function threadsFor(driver: DriverName): Promise<boolean> {
 }
 
 export async function startTask<T, P = unknown>(input: TaskInput, name: string): Promise<RunningTask<T, P>> {
-  const threads = await threadsFor(input.task.driver);
+  // An HTTP load loads no Kafka client: it can always run in a thread.
+  const threads = input.kind === 'http' ? true : await threadsFor(input.task.driver);
   let answered = false;
   let latest: P | undefined;
   const onAnswer = (resolve: (value: T) => void, reject: (error: Error) => void) => (answer: TaskAnswer) => {

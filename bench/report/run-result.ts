@@ -1,6 +1,6 @@
 import type { LatencySummaryMs } from '../../pipeline/histogram.js';
 
-export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay' | 'clients';
+export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay' | 'clients' | 'rest';
 
 export interface RunDriver {
   readonly name: string;

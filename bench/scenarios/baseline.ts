@@ -1,6 +1,6 @@
 import { decodeHistogram, encodeHistogram, summarizeMs, type LatencyHistogram } from '../../pipeline/histogram.js';
 import type { BenchContext } from '../harness.js';
-import type { ProbeResult } from '../load/end-to-end-probe.js';
+import type { ProbeResult, ProbeTask } from '../load/end-to-end-probe.js';
 import { startTask } from '../load/task-host.js';
 import { runEndToEndLatency, type EndToEndLatencyResult } from '../reference/end-to-end-latency.js';
 import type { JavaTools } from '../reference/java-reference.js';
@@ -32,25 +32,29 @@ interface Measured {
 export async function runBaseline(context: BenchContext, params: BaselineParams, java?: JavaTools): Promise<ScenarioOutcome> {
   if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
   const topics = await context.pipelineTopics(params.partitions);
-  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false }, params.timeoutS);
-  const measured = params.rate === null ? await oneAtATime(context, topics, stages, params) : await atRate(context, topics, stages, params, params.rate);
+  const viaRest = params.via === 'rest';
+  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false, ...(viaRest ? { api: { lingerMs: 0 } } : {}) }, params.timeoutS);
+  const measured = params.rate === null ? await oneAtATime(context, topics, stages, params, { kind: 'kafka' }) : await atRate(context, topics, stages, params, params.rate);
+  const origin = stages.kind === 'ours' ? stages.pipeline.api?.metricsUrl : undefined;
+  const rest = viaRest && origin ? await oneAtATime(context, topics, stages, params, { kind: 'rest', origin }) : undefined;
   let reference: EndToEndLatencyResult | undefined;
   if (params.reference && java) {
     context.progress.phase(`Kafka's EndToEndLatency, ${params.referenceRecords} records`);
     reference = await runEndToEndLatency({ ...java, brokers: context.target.brokers, topic: await context.freshTopic('java-end-to-end', 1), records: params.referenceRecords, recordSize: Math.round(measured.meanMessageBytes), acks: 'all' });
   }
   context.progress.done();
-  return baselineOutcome(params, measured, reference);
+  const outcome = baselineOutcome(params, measured, reference);
+  return rest ? withRest(outcome, measured, rest) : outcome;
 }
 
 /** Closed loop: the probe worker sends an order, waits for its ack and its result, then sends the next. */
-async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages: Stages, params: BaselineParams): Promise<Measured> {
-  context.progress.phase(`${params.warmup} orders of warm-up, then ${params.count} measured, each through the pipeline before the next`);
+async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages: Stages, params: BaselineParams, via: ProbeTask['via']): Promise<Measured> {
+  context.progress.phase(`${params.warmup} orders of warm-up, then ${params.count} measured, each through ${via.kind === 'rest' ? 'the REST service and ' : ''}the pipeline before the next`);
   const started = performance.now();
   const probe = await startTask<ProbeResult>(
     {
       kind: 'probe',
-      task: { driver: context.client.driver.name, brokers: context.target.brokers, orderTopic: topics.orders, resultTopic: topics.inventory, groupId: `${context.runId}-probe`, runId: context.runId, warmup: params.warmup, count: params.count, seed: params.seed, resultTimeoutMs: params.timeoutS * 1000 },
+      task: { driver: context.client.driver.name, via, brokers: context.target.brokers, orderTopic: topics.orders, resultTopic: topics.inventory, groupId: `${context.runId}-probe-${via.kind}`, runId: context.runId, warmup: params.warmup, count: params.count, seed: params.seed + (via.kind === 'rest' ? 7 : 0), resultTimeoutMs: params.timeoutS * 1000 },
     },
     'the end-to-end probe',
   );
@@ -125,5 +129,29 @@ function baselineOutcome(params: BaselineParams, measured: Measured, reference: 
       { name: 'every order sent', passed: measured.sent === params.count, detail: `${measured.sent} of ${params.count} acknowledged` },
       { name: 'every order has a result', passed: measured.results === params.count, detail: `${measured.results} results for ${params.count} orders` },
     ],
+  };
+}
+
+/** `--via rest`: the same closed loop through the REST service, beside the direct one, in the same report. */
+function withRest(outcome: ScenarioOutcome, direct: Measured, rest: Measured): ScenarioOutcome {
+  const http = summarizeMs(rest.produceToAck);
+  const e2e = summarizeMs(rest.endToEnd);
+  const directAck = summarizeMs(direct.produceToAck);
+  return {
+    ...outcome,
+    figures: {
+      ...outcome.figures,
+      rest_http_p50_ms: http.p50,
+      rest_http_p99_ms: http.p99,
+      rest_end_to_end_p50_ms: e2e.p50,
+      rest_end_to_end_p99_ms: e2e.p99,
+      rest_p50_over_direct_produce_to_ack_p50_ms: Math.round((http.p50 - directAck.p50) * 1000) / 1000,
+    },
+    histograms: [
+      ...outcome.histograms,
+      histogramRecord('rest_http', 'POST /order to its 202 (the service had Kafka acknowledge the order first), one request through the pipeline at a time', rest.produceToAck),
+      histogramRecord('rest_end_to_end', "POST /order to the order's inventory result read back from the results topic, one at a time", rest.endToEnd),
+    ],
+    checks: [...outcome.checks, { name: 'every request through the REST service has a result', passed: rest.results === rest.sent && rest.sent > 0, detail: `${rest.results} results for ${rest.sent} requests` }],
   };
 }

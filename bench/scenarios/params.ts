@@ -20,6 +20,8 @@ export interface BaselineParams {
   readonly reference: boolean;
   /** Records of the EndToEndLatency run. */
   readonly referenceRecords: number;
+  /** kafka: orders produced directly; rest: also one request at a time through the REST service, beside. */
+  readonly via: 'kafka' | 'rest';
 }
 
 export interface ThroughputParams {
@@ -90,11 +92,31 @@ export interface ClientsParams {
   readonly javaWarmupRecords: number;
 }
 
+export interface RestParams {
+  /** Connections of the closed loop (and at most, of the open loop). */
+  readonly connections: number;
+  /** Requests per second (open loop); null: closed loop over `connections`. */
+  readonly rate: number | null;
+  /** Requests measured; null: for `durationS`. */
+  readonly count: number | null;
+  readonly durationS: number;
+  /** Requests sent first through the whole pipeline and left out of the figures. */
+  readonly warmup: number;
+  /** Worker threads sending the requests: one thread did not saturate the service here. */
+  readonly workers: number;
+  /** The service's linger (its --linger-ms). */
+  readonly lingerMs: number;
+  readonly partitions: number;
+  readonly seed: number;
+  readonly timeoutS: number;
+}
+
 export const DEFAULTS = {
-  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000 } satisfies BaselineParams,
+  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000, via: 'kafka' } satisfies BaselineParams,
   '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords, inventoryInstances: [1] } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
+  rest: { connections: 50, rate: null, count: null, durationS: 10, warmup: 1_000, workers: 1, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 120 } satisfies RestParams,
   clients: {
     drivers: [],
     count: 200_000,

@@ -22,6 +22,7 @@ export interface StageChoice {
   readonly analytics: boolean;
   readonly sessionTimeoutMs?: number;
   readonly analyticsGroup?: string;
+  readonly api?: { readonly lingerMs: number };
 }
 
 /** A pipeline with no stages of ours: an external one, measured through its topics. */
@@ -30,7 +31,7 @@ export type Stages = { readonly kind: 'ours'; readonly pipeline: RunningPipeline
 /** Starts the run's own stages as processes (none with --pipeline external); they stop at cleanup. */
 export async function startStages(context: BenchContext, topics: PipelineTopics, choice: StageChoice, timeoutS: number): Promise<Stages> {
   if (context.pipeline.mode === 'external') return { kind: 'external' };
-  const what = `${choice.inventoryInstances} inventory process${choice.inventoryInstances === 1 ? '' : 'es'}${choice.analytics ? ' and the analytics' : ''}`;
+  const what = `${choice.api ? 'the REST service, ' : ''}${choice.inventoryInstances} inventory process${choice.inventoryInstances === 1 ? '' : 'es'}${choice.analytics ? ' and the analytics' : ''}`;
   context.progress.phase(`starting ${what}`);
   const pipeline = await startPipeline({
     driver: context.client.driver.name,
@@ -45,6 +46,7 @@ export async function startStages(context: BenchContext, topics: PipelineTopics,
     startTimeoutMs: timeoutS * 1000,
     ...(choice.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: choice.sessionTimeoutMs } : {}),
     ...(choice.analyticsGroup !== undefined ? { analyticsGroup: choice.analyticsGroup } : {}),
+    ...(choice.api ? { api: choice.api } : {}),
   });
   context.onCleanup(() => pipeline.stop());
   return { kind: 'ours', pipeline };

@@ -33,6 +33,8 @@ export interface PipelineSpec {
   readonly inventoryInstances: number;
   readonly inventory: InventorySettings;
   readonly analytics: boolean;
+  /** The REST service (pipeline:api), with its linger; undefined: none. */
+  readonly api?: { readonly lingerMs: number };
   /** A CPU profile of each stage, written to logDir. */
   readonly profile: boolean;
   readonly startTimeoutMs: number;
@@ -57,6 +59,7 @@ interface Endpoint {
 }
 
 const METRICS_LINE = /GET (http:\/\/[^\s]+\/metrics)/;
+const API_LINE = /POST (http:\/\/[^\s/]+)\/order/;
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -72,6 +75,8 @@ export class RunningPipeline {
     private readonly spec: PipelineSpec,
     readonly inventories: readonly Endpoint[],
     readonly analytics: Endpoint | undefined,
+    /** The REST service; its `metricsUrl` is its origin, http://host:port. */
+    readonly api: Endpoint | undefined,
   ) {
     this.failure = new Promise<never>((_, reject) => {
       for (const { stage } of this.stages()) {
@@ -125,7 +130,7 @@ export class RunningPipeline {
   }
 
   private stages(): Endpoint[] {
-    return [...this.inventories, ...(this.analytics ? [this.analytics] : [])];
+    return [...(this.api ? [this.api] : []), ...this.inventories, ...(this.analytics ? [this.analytics] : [])];
   }
 
   /** Stops every stage (SIGTERM: each commits what it processed), even when one failed. */
@@ -135,21 +140,24 @@ export class RunningPipeline {
   }
 }
 
-function commonArgs(spec: PipelineSpec): string[] {
+/** Where every stage's Kafka is: driver, brokers, topics. */
+function kafkaArgs(spec: PipelineSpec): string[] {
   const { topics } = spec;
-  return [
-    ...['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter],
-    ...['--partitions', String(topics.partitions), '--http-port', '0', '--session-timeout-ms', String(spec.sessionTimeoutMs ?? 10_000)],
-  ];
+  return ['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
 }
 
-async function startStage(spec: PipelineSpec, name: string, script: string, args: string[]): Promise<Endpoint> {
+/** A consuming stage's: its metrics on a free port, its group's session timeout. */
+function consumerArgs(spec: PipelineSpec): string[] {
+  return [...kafkaArgs(spec), '--http-port', '0', '--session-timeout-ms', String(spec.sessionTimeoutMs ?? 10_000)];
+}
+
+async function startStage(spec: PipelineSpec, name: string, script: string, args: string[], readyLine = METRICS_LINE): Promise<Endpoint> {
   const { stage, ready } = await StageProcess.start({
     name,
     script,
     args,
     logFile: join(spec.logDir, `${name}.log`),
-    ready: METRICS_LINE,
+    ready: readyLine,
     startTimeoutMs: spec.startTimeoutMs,
     ...(spec.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${spec.logDir}`, `--cpu-prof-name=${name}.cpuprofile`] } : {}),
   });
@@ -160,7 +168,7 @@ async function startStage(spec: PipelineSpec, name: string, script: string, args
 export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline> {
   const inv = spec.inventory;
   const inventoryArgs = [
-    ...commonArgs(spec),
+    ...consumerArgs(spec),
     '--group',
     `${spec.runId}-inventory`,
     '--initial-stock',
@@ -178,7 +186,8 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
   ];
   const starting = [
     ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
-    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...commonArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0'])] : []),
+    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0'])] : []),
+    ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs)], API_LINE)] : []),
   ];
   const started = await Promise.allSettled(starting);
   const failed = started.find((s) => s.status === 'rejected');
@@ -189,5 +198,6 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
   }
   const inventories = endpoints.slice(0, spec.inventoryInstances);
   const analytics = spec.analytics ? endpoints[spec.inventoryInstances] : undefined;
-  return new RunningPipeline(spec, inventories, analytics);
+  const api = spec.api ? endpoints[spec.inventoryInstances + (spec.analytics ? 1 : 0)] : undefined;
+  return new RunningPipeline(spec, inventories, analytics, api);
 }

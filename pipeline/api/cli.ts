@@ -5,11 +5,23 @@ import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
 
+/** Measured with bench:rest (README, "The REST path"). */
+const DEFAULT_LINGER_MS = 0;
+
 const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
   .option('port', { type: 'number', default: process.env.PORT ? Number(process.env.PORT) : 3000, describe: 'HTTP port [env PORT]' })
   .option('host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
   .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })
-  .check((a) => validate(checkNumber('port', a.port, { integer: true, min: 0, max: 65535 }), checkNumber('send-timeout-ms', a['send-timeout-ms'], { integer: true, min: 1 })))
+  .option('linger-ms', { type: 'number', default: DEFAULT_LINGER_MS, describe: 'how long an idle service waits for more requests before a send; requests that come while a send is in flight go in the next one anyway (0: the same turn of the event loop)' })
+  .option('max-batch', { type: 'number', default: 1_000, describe: 'orders per Kafka send at most' })
+  .check((a) =>
+    validate(
+      checkNumber('port', a.port, { integer: true, min: 0, max: 65535 }),
+      checkNumber('send-timeout-ms', a['send-timeout-ms'], { integer: true, min: 1 }),
+      checkNumber('linger-ms', a['linger-ms'], { min: 0, max: 1 }),
+      checkNumber('max-batch', a['max-batch'], { integer: true, min: 1, max: 100_000 }),
+    ),
+  )
   .parseAsync();
 
 const stage = 'pipeline:api';
@@ -19,7 +31,7 @@ try {
   // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
   const client = await openStageClient(connection, 'order-api', { retries: 2 });
   await ensurePipelineTopics(client, topics, ['orders']);
-  const sink = new KafkaOrderSink(client, topics.orders);
+  const sink = new KafkaOrderSink(client, topics.orders, { lingerMs: args['linger-ms'], maxBatch: args['max-batch'] });
   const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
   await app.listen({ port: args.port, host: args.host });
   onShutdown(stage, async () => {

@@ -1,34 +1,41 @@
 import type { KafkaClient } from '../../clients/driver.js';
 import type { OrderPlaced } from '../contracts/events.js';
+import { OrderBatcher, type BatcherOptions } from '../producer/order-batcher.js';
 import { OrderPublisher } from '../producer/order-producer.js';
 import type { OrderSink } from './server.js';
 
-/** Publishes accepted orders with one idempotent producer, connecting on first use and again after a failure. */
+/**
+ * Publishes accepted orders with one idempotent producer, connecting on first use and again after a
+ * failure; concurrent requests share produce requests (OrderBatcher), each answered on its own ack.
+ */
 export class KafkaOrderSink implements OrderSink {
+  private batcher: OrderBatcher | undefined;
   private publisher: OrderPublisher | undefined;
-  private connecting: Promise<OrderPublisher> | undefined;
+  private connecting: Promise<OrderBatcher> | undefined;
 
   constructor(
     private readonly client: KafkaClient,
     private readonly topic: string,
+    private readonly batching: BatcherOptions,
   ) {}
 
   get connected(): boolean {
     return this.publisher !== undefined;
   }
 
-  async publish(order: OrderPlaced): Promise<void> {
-    const publisher = await this.connect();
-    await publisher.publish([order]);
+  async publish(order: OrderPlaced, headers: Readonly<Record<string, string>>): Promise<void> {
+    const batcher = await this.connect();
+    await batcher.publish(order, headers);
   }
 
-  private connect(): Promise<OrderPublisher> {
-    if (this.publisher) return Promise.resolve(this.publisher);
+  private connect(): Promise<OrderBatcher> {
+    if (this.batcher) return Promise.resolve(this.batcher);
     this.connecting ??= (async () => {
       try {
         const publisher = await OrderPublisher.open(this.client, this.topic);
         this.publisher = publisher;
-        return publisher;
+        this.batcher = new OrderBatcher(publisher, this.batching);
+        return this.batcher;
       } finally {
         this.connecting = undefined;
       }
@@ -39,5 +46,6 @@ export class KafkaOrderSink implements OrderSink {
   async close(): Promise<void> {
     await this.publisher?.close();
     this.publisher = undefined;
+    this.batcher = undefined;
   }
 }

@@ -1,11 +1,26 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { OrderPlaced } from '../contracts/events.js';
+import { MAX_PROPAGATED_HEADER_LENGTH, PROPAGATED_REQUEST_HEADERS } from '../contracts/headers.js';
 import { orderFromRequest, parseOrderRequest } from './order-request.js';
 
 /** Where accepted orders go: resolves once Kafka has acknowledged the order. */
 export interface OrderSink {
-  publish(order: OrderPlaced): Promise<void>;
+  publish(order: OrderPlaced, headers: Readonly<Record<string, string>>): Promise<void>;
   readonly connected: boolean;
+}
+
+/** The request's headers that travel on with its order; an oversized one is a reason for 400. */
+function propagatedHeaders(request: IncomingHttpHeaders): { ok: true; headers: Record<string, string> } | { ok: false; error: string } {
+  const headers: Record<string, string> = {};
+  for (const name of PROPAGATED_REQUEST_HEADERS) {
+    const value = request[name];
+    const text = Array.isArray(value) ? value.join(',') : value;
+    if (text === undefined) continue;
+    if (text.length > MAX_PROPAGATED_HEADER_LENGTH) return { ok: false, error: `header ${name}: longer than ${MAX_PROPAGATED_HEADER_LENGTH} characters` };
+    headers[name] = text;
+  }
+  return { ok: true, headers };
 }
 
 export interface OrderApiOptions {
@@ -41,9 +56,11 @@ export function buildOrderApi(options: OrderApiOptions): FastifyInstance {
   app.post('/order', async (request, reply) => {
     const parsed = parseOrderRequest(request.body);
     if (!parsed.ok) return reply.code(400).send({ error: parsed.error });
+    const propagated = propagatedHeaders(request.headers);
+    if (!propagated.ok) return reply.code(400).send({ error: propagated.error });
     const order = orderFromRequest(parsed.value, new Date());
     try {
-      await withTimeout(options.sink.publish(order), options.sendTimeoutMs);
+      await withTimeout(options.sink.publish(order, propagated.headers), options.sendTimeoutMs);
     } catch (error) {
       return reply.code(503).send({ error: `Kafka could not take the order: ${error instanceof Error ? error.message : String(error)}` });
     }

@@ -3,6 +3,12 @@ import { serializeOrderPlaced, type OrderPlaced } from '../contracts/events.js';
 import { ORDER_HEADERS } from '../contracts/topics.js';
 import { PIPELINE_PRODUCER } from '../kafka.js';
 
+/** An order and the headers it travels with (trace context, a benchmark's timing). */
+export interface OrderWithHeaders {
+  readonly order: OrderPlaced;
+  readonly headers?: Headers;
+}
+
 /** Sends OrderPlaced events, keyed by order_id: idempotent, acknowledged by all in-sync replicas unless told otherwise. */
 export class OrderPublisher {
   private constructor(
@@ -16,8 +22,13 @@ export class OrderPublisher {
 
   /** Resolves once every order is acknowledged by the broker. Each carries its send time (`sent-at`) beside the given headers. */
   publish(orders: readonly OrderPlaced[], headers?: Headers): Promise<void> {
-    const stamped = { ...headers, [ORDER_HEADERS.sentAt]: String(Date.now()) };
-    return this.producer.send(orders.map((order) => orderMessage(this.topic, order, stamped)));
+    return this.publishEach(orders.map((order) => ({ order, ...(headers ? { headers } : {}) })));
+  }
+
+  /** Like publish, each order with headers of its own, in one send. */
+  publishEach(orders: readonly OrderWithHeaders[]): Promise<void> {
+    const sentAt = String(Date.now());
+    return this.producer.send(orders.map(({ order, headers }) => orderMessage(this.topic, order, { ...headers, [ORDER_HEADERS.sentAt]: sentAt })));
   }
 
   close(): Promise<void> {

@@ -10,8 +10,9 @@ import { runScenario, type RunOptions } from '../../../bench/runner.js';
 import { runBaseline } from '../../../bench/scenarios/baseline.js';
 import { runLag } from '../../../bench/scenarios/lag.js';
 import { runReplay } from '../../../bench/scenarios/replay.js';
-import type { ClientsParams, ThroughputParams } from '../../../bench/scenarios/params.js';
+import type { BaselineParams, ClientsParams, RestParams, ThroughputParams } from '../../../bench/scenarios/params.js';
 import { runClients } from '../../../bench/scenarios/clients.js';
+import { runRest } from '../../../bench/scenarios/rest.js';
 import { installedDrivers } from '../../../clients/registry.js';
 import { runThroughput } from '../../../bench/scenarios/throughput.js';
 import { spawn } from 'node:child_process';
@@ -35,7 +36,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   const runJson = (dir: string): RunResult => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
   const csv = (dir: string, name: string): Record<string, string>[] => parse(readFileSync(join(dir, name), 'utf8'), { columns: true });
 
-  const baseline = { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60, reference: false, referenceRecords: 500 };
+  const baseline: BaselineParams = { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60, reference: false, referenceRecords: 500, via: 'kafka' };
 
   it('baseline, one at a time: both latencies for every order, the warm-up left out; the inventory a process of its own', async () => {
     const { result, dir } = await runScenario('baseline', baseline, (context, p) => runBaseline(context, p), options('baseline'));
@@ -60,6 +61,31 @@ describe('bench scenarios at a small size (real broker)', function () {
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 50], ['end_to_end', 50], ['send_lag', 50]]);
     expect(result.figures.send_lag_p99_ms).to.be.a('number');
+  });
+
+  it('baseline --via rest: one request at a time through the REST service, beside the direct path', async () => {
+    const { result, dir } = await runScenario('baseline', { ...baseline, count: 30, warmup: 5, via: 'rest' as const }, (context, p) => runBaseline(context, p), options('baseline-rest'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['produce_to_ack', 30], ['end_to_end', 30], ['rest_http', 30], ['rest_end_to_end', 30]]);
+    const restOverDirect = Number(result.figures.rest_http_p50_ms) - Number(result.figures.produce_to_ack_p50_ms);
+    expect(result.figures.rest_p50_over_direct_produce_to_ack_p50_ms).to.be.closeTo(restOverDirect, 0.002);
+    expect(readFileSync(join(dir, 'api.log'), 'utf8')).to.match(/pipeline:api: POST http:\/\/127\.0\.0\.1:\d+\/order/);
+  });
+
+  it('rest: concurrent POST /order, every 202 exactly one order on the topic and one result', async () => {
+    const params: RestParams = { connections: 16, rate: null, count: 600, durationS: 10, warmup: 50, workers: 2, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 60 };
+    const { result } = await runScenario('rest', params, runRest, options('rest'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.figures).to.include({ requests: 600, accepted: 600, status_202: 600, orders_on_topic: 600, results: 600 });
+    expect(result.histograms.map((h) => [h.name, h.summary.count])).to.deep.equal([['http', 600], ['order_to_result', 600]]);
+  });
+
+  it('rest at a rate: latency from intended times, the send lag apart', async () => {
+    const params: RestParams = { connections: 8, rate: 200, count: 200, durationS: 10, warmup: 20, workers: 1, lingerMs: 0.5, partitions: 3, seed: 2, timeoutS: 60 };
+    const { result } = await runScenario('rest', params, runRest, options('rest-rate'));
+    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.histograms.map((h) => h.name)).to.deep.equal(['http', 'order_to_result', 'send_lag']);
+    expect(result.figures.api_linger_ms).to.equal(0.5);
   });
 
   it("baseline --reference: Kafka's EndToEndLatency on the same broker, and our p99 over its", async function () {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import type { DriverAdmin, KafkaClient } from '../../../clients/driver.js';
+import type { ConsumedMessage, DriverAdmin, KafkaClient } from '../../../clients/driver.js';
 import { openClient } from '../../../clients/registry.js';
 import { KafkaOrderSink } from '../../../pipeline/api/kafka-sink.js';
 import { buildOrderApi } from '../../../pipeline/api/server.js';
 import { parseOrderPlaced } from '../../../pipeline/contracts/events.js';
 import { testClient } from '../../helpers/drivers.js';
 import { Cleanup, createTestTopics, uniqueName } from '../../helpers/kafka.js';
-import { readMessages } from '../../helpers/pipeline.js';
+import { headerText, readMessages } from '../../helpers/pipeline.js';
 import { freePort } from '../../helpers/processes.js';
 
 describe('pipeline/api: POST /order (real broker)', () => {
@@ -23,7 +23,7 @@ describe('pipeline/api: POST /order (real broker)', () => {
   after(() => admin.close());
 
   function api(sinkKafka: KafkaClient, topic: string, sendTimeoutMs = 5_000) {
-    const sink = new KafkaOrderSink(sinkKafka, topic);
+    const sink = new KafkaOrderSink(sinkKafka, topic, { lingerMs: 0, maxBatch: 100 });
     const app = buildOrderApi({ sink, sendTimeoutMs });
     cleanup.add(async () => {
       await app.close();
@@ -47,6 +47,37 @@ describe('pipeline/api: POST /order (real broker)', () => {
     expect(event.ok).to.equal(true);
     if (event.ok) expect(event.value).to.include({ order_id: answer.order_id, student_id: 'STU-0007', restaurant: 'Engineering Hub', total_amount: 35.5, status: 'placed' });
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).to.deep.equal({ status: 'ok', kafka: 'connected' });
+  });
+
+  it('copies trace context and a load generator\'s timing from the request onto the order, beside its sent-at', async () => {
+    const topic = uniqueName('api-orders');
+    await createTestTopics(admin, [{ topic, partitions: 1 }], cleanup);
+    const app = api(kafka, topic);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const before = Date.now();
+    const response = await app.inject({ method: 'POST', url: '/order', payload: body, headers: { traceparent, tracestate: 'vendor=1', 'bench-run': 'run-7', 'x-not-propagated': 'no' } });
+    expect(response.statusCode).to.equal(202);
+    const [message] = await readMessages(kafka, topic, 1, cleanup);
+    expect(headerText(message ?? ({} as ConsumedMessage), 'traceparent')).to.equal(traceparent);
+    expect(message?.headers).to.have.all.keys('traceparent', 'tracestate', 'bench-run', 'sent-at');
+    expect(Number(message?.headers['sent-at']?.toString())).to.be.within(before, Date.now());
+    const tooLong = await app.inject({ method: 'POST', url: '/order', payload: body, headers: { baggage: 'x'.repeat(9_000) } });
+    expect(tooLong.statusCode).to.equal(400);
+    expect(tooLong.json<{ error: string }>().error).to.equal('header baggage: longer than 8192 characters');
+  });
+
+  it('under concurrent requests, publishes exactly one order for every 202', async () => {
+    const topic = uniqueName('api-orders');
+    await createTestTopics(admin, [{ topic, partitions: 3 }], cleanup);
+    const app = api(kafka, topic);
+    const count = 400;
+    const responses = await Promise.all(Array.from({ length: count }, () => app.inject({ method: 'POST', url: '/order', payload: body })));
+    const accepted = responses.filter((r) => r.statusCode === 202).map((r) => r.json<{ order_id: string }>().order_id);
+    expect(accepted).to.have.length(count);
+    const messages = await readMessages(kafka, topic, count, cleanup);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await admin.endOffsets(topic)).reduce((sum, p) => sum + p.high, 0)).to.equal(count);
+    expect(new Set(messages.map((m) => m.key?.toString()))).to.deep.equal(new Set(accepted));
   });
 
   it('answers 400 with the reason, and publishes nothing', async () => {
