@@ -378,7 +378,7 @@ class ConfluentClient implements KafkaClient {
   async producer(options: ProducerOptions): Promise<DriverProducer> {
     const idempotent = options.idempotent || options.transactionalId !== undefined;
     if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
-    const producer = this.kafka.producer({
+    const settings: RdConfig = {
       ...this.common(),
       'enable.idempotence': idempotent,
       acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
@@ -390,14 +390,31 @@ class ConfluentClient implements KafkaClient {
       // A send to a dead cluster fails within the request timeout instead of librdkafka's 5 minutes.
       'message.timeout.ms': Math.max(1_000, this.options.requestTimeoutMs ?? 30_000),
       ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
-    });
-    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
-      closingOnFailure(
-        () => producer.connect(),
-        () => producer.disconnect(),
-      ),
-    );
-    return new ConfluentProducer(producer);
+    };
+    const connect = async (): Promise<RdProducer> => {
+      const producer = this.kafka.producer(settings);
+      await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+        closingOnFailure(
+          () => producer.connect(),
+          () => producer.disconnect(),
+        ),
+      );
+      return producer;
+    };
+    if (!options.transactionalId) return new ConfluentProducer(await connect());
+    // A transactional producer's connect waits at most 5 s (the library's own bound) for the broker to
+    // abort what a predecessor with the same id left open; on a busy broker that takes longer, so it
+    // tries again, within the request timeout.
+    const deadline = Date.now() + (this.options.requestTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        return new ConfluentProducer(await connect());
+      } catch (error) {
+        const retry = error instanceof DriverError && (error.retriable || error.code === 'TIMEOUT');
+        if (!retry || Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
   }
 
   async consumer(options: ConsumerOptions): Promise<DriverConsumer> {

@@ -10,7 +10,7 @@ describe('bench command line (as a user runs it)', function () {
 
   const bad: [string[], RegExp][] = [
     [['baseline', '--count', '0'], /^bench: --count must be a whole number of at least 1, got 0 \(see --help\)$/],
-    [['baseline', '--workers', '2'], /^bench: --workers does not apply to baseline; it takes --count, --warmup, --rate, --reference, --reference-records \(see --help\)$/],
+    [['baseline', '--workers', '2'], /^bench: --workers does not apply to baseline; it takes --count, --warmup, --rate, --reference, --reference-records, --via \(see --help\)$/],
     [['10k', '--acks', 'some'], /^bench: Invalid values: Argument: acks, Given: "some", Choices: "all", "leader", "none" \(see --help\)$/],
     [['lag', '--sample-ms', '1'], /^bench: --sample-ms must be a whole number of at least 10, got 1/],
     [['fastest'], /^bench: Unknown argument: fastest/],

@@ -72,7 +72,10 @@ for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stre
       second.child.kill('SIGTERM');
       await exited(second.child);
     });
-    const figures = await settledFigures(analytics, count, 0, 90_000);
+    const figures = await settledFigures(analytics, count, 0, 90_000).catch((error: unknown) => {
+      // What the inventory said is what explains a timeout here.
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; first inventory: ${first.output().slice(-1_500)}; second: ${second.output().slice(-1_500)}`);
+    });
     return { topics, figures, second };
   }
 
