@@ -27,6 +27,13 @@ export function byPartition(messages: readonly ConsumedMessage[]): ConsumedBatch
   return [...batches.values()];
 }
 
+/** A message's key, value and header bytes, near enough to bound a request's size. */
+export function messageBytes(message: OutgoingMessage): number {
+  let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
+  return bytes;
+}
+
 export function toBuffer(value: string | Buffer): Buffer {
   return typeof value === 'string' ? Buffer.from(value) : value;
 }
@@ -63,6 +70,69 @@ export class SerialQueue {
     const result = this.tail.then(work, work);
     this.tail = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** A send waiting for the request it will go in: its messages and whom to tell. */
+interface PendingSend<M> {
+  readonly messages: readonly M[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * One request in flight at a time, as an idempotent producer needs, without making each send wait
+ * for every send queued before it: the sends that arrive while a request is in flight go together
+ * in the next one (group commit), in the order they came, and each is resolved or rejected with
+ * that request. A backlog of N sends costs one round trip, not N.
+ */
+export class GroupCommitQueue<M> {
+  private pending: PendingSend<M>[] = [];
+  private inFlight = false;
+
+  /** `deliver` sends one request; a merged request weighs at most `maxWeight` by `weigh` (a lone heavier send still goes whole). */
+  constructor(
+    private readonly deliver: (messages: readonly M[]) => Promise<void>,
+    private readonly weigh: (message: M) => number,
+    private readonly maxWeight: number,
+  ) {}
+
+  send(messages: readonly M[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ messages, resolve, reject });
+      if (!this.inFlight) this.next();
+    });
+  }
+
+  private next(): void {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return;
+    this.inFlight = true;
+    const messages = batch.length === 1 ? (batch[0]?.messages ?? []) : batch.flatMap((send) => send.messages);
+    this.deliver(messages)
+      .then(
+        () => {
+          for (const send of batch) send.resolve();
+        },
+        (error: unknown) => {
+          for (const send of batch) send.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.next();
+      });
+  }
+
+  private takeBatch(): PendingSend<M>[] {
+    let weight = 0;
+    let taken = 0;
+    for (const send of this.pending) {
+      for (const message of send.messages) weight += this.weigh(message);
+      if (taken > 0 && weight > this.maxWeight) break;
+      taken += 1;
+    }
+    return this.pending.splice(0, taken);
   }
 }
 

@@ -40,6 +40,8 @@ export interface ProbeResult {
   /** Both encoded, measured orders only. */
   readonly produceToAck: string;
   readonly endToEnd: string;
+  /** How long the warm-up orders took, ms. */
+  readonly warmupMs: number;
 }
 
 const clock = systemClock;
@@ -103,9 +105,11 @@ export async function probeEndToEnd(task: ProbeTask): Promise<ProbeResult> {
     }
   };
   try {
+    const warmupStarted = performance.now();
     for (let i = 0; i < task.warmup; i++) await one('warmup');
+    const warmupMs = Math.round(performance.now() - warmupStarted);
     for (let i = 0; i < task.count; i++) await one('measure');
-    return { sent, results, meanMessageBytes: sent > 0 ? bytes / sent : 0, produceToAck: encodeHistogram(produceToAck), endToEnd: encodeHistogram(endToEnd) };
+    return { sent, results, meanMessageBytes: sent > 0 ? bytes / sent : 0, produceToAck: encodeHistogram(produceToAck), endToEnd: encodeHistogram(endToEnd), warmupMs };
   } finally {
     await consumer.stop();
     await producer.close();

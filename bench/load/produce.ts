@@ -48,6 +48,8 @@ export interface ProduceLoadResult {
   readonly sendLag: LatencyHistogram | undefined;
   /** The harness's own cost per message: making orders, serialising them to bytes (before the clock starts). */
   readonly buildMicrosPerMessage: number;
+  /** The workers' warm-up, which they run at the same time: the longest, ms. */
+  readonly warmupMs: number;
   readonly perWorkerEventsPerS: readonly number[];
   readonly firstError: string | undefined;
 }
@@ -113,6 +115,7 @@ function summarize(results: readonly ProducerTaskResult[]): ProduceLoadResult {
     produceToAck: mergeHistograms(results.map((r) => decodeHistogram(r.histogram))),
     sendLag: sendLags.length > 0 ? mergeHistograms(sendLags) : undefined,
     buildMicrosPerMessage: sent + failed > 0 ? sum((r) => r.buildMicros) / (sent + failed) : 0,
+    warmupMs: Math.round(Math.max(0, ...results.map((r) => r.warmupMicros)) / 1000),
     perWorkerEventsPerS: [...results].sort((a, b) => a.workerIndex - b.workerIndex).map((r) => r.sent / ((r.endedMicros - r.startedMicros) / 1e6)),
     firstError: results.find((r) => r.firstError !== undefined)?.firstError,
   };

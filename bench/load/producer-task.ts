@@ -43,5 +43,7 @@ export interface ProducerTaskResult {
   readonly sendLag: string | null;
   /** Time spent making the measured orders before the clock started (generating, serialising, to bytes), in µs. */
   readonly buildMicros: number;
+  /** How long the unmeasured warm-up sends took, in µs. */
+  readonly warmupMicros: number;
   readonly firstError: string | undefined;
 }

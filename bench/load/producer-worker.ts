@@ -2,6 +2,7 @@
 import type { DriverProducer, Headers, OutgoingMessage } from '../../clients/driver.js';
 import { errorText } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
+import { messageBytes } from '../../clients/support.js';
 import { serializeOrderPlaced } from '../../pipeline/contracts/events.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
 import { fixedSchedule, OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
@@ -65,10 +66,7 @@ function messagesOf(orders: readonly PreparedOrder[], from: number, size: number
 
 function bytesOf(messages: readonly OutgoingMessage[]): number {
   let bytes = 0;
-  for (const message of messages) {
-    bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
-    for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
-  }
+  for (const message of messages) bytes += messageBytes(message);
   return bytes;
 }
 
@@ -88,7 +86,6 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
   const producer = await client.producer(task.producer);
   const placedAt = task.eventTime ? fixedSchedule(new Date(task.eventTime.startIso), task.eventTime.stepMs) : wallClock();
-  const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count);
   const histogram = createLatencyHistogram();
   const sendLag = task.sendsPerSecond === null ? undefined : createLatencyHistogram();
   let sent = 0;
@@ -97,7 +94,11 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
   try {
+    const warmupStarted = clock.nowMicros();
     if (task.warmup > 0) await warmUp(producer, task);
+    const warmupMicros = clock.nowMicros() - warmupStarted;
+    // After the warm-up, which ran the same generator and serialiser: the cost measured is the steady one, not the JIT's first pass.
+    const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count);
     const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
     const startedMicros = clock.nowMicros();
     const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
@@ -129,7 +130,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
     }
     await Promise.all(inFlight);
     const endedMicros = clock.nowMicros();
-    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros: prepared.micros, firstError };
+    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros: prepared.micros, warmupMicros, firstError };
   } finally {
     await producer.close();
   }

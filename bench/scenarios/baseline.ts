@@ -61,7 +61,7 @@ async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages:
   const result = await (stages.kind === 'ours' ? stages.pipeline.guard(probe.result) : probe.result);
   await untilDone(context, { stages, timeoutS: params.timeoutS });
   const spanS = (performance.now() - started) / 1000;
-  return { sent: result.sent, results: result.results, produceToAck: decodeHistogram(result.produceToAck), endToEnd: decodeHistogram(result.endToEnd), sendLag: undefined, spanS, meanMessageBytes: result.meanMessageBytes, warmupMs: 0 };
+  return { sent: result.sent, results: result.results, produceToAck: decodeHistogram(result.produceToAck), endToEnd: decodeHistogram(result.endToEnd), sendLag: undefined, spanS, meanMessageBytes: result.meanMessageBytes, warmupMs: result.warmupMs };
 }
 
 /** Open loop: a producer worker sends on the rate schedule, a reader worker times each result from its order's intended time. */

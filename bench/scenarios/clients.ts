@@ -86,7 +86,7 @@ function outcome(measured: readonly DriverMeasurement[], reference: JavaReferenc
   const sendLags = measured.flatMap((m) => (m.latency.sendLag ? [m.latency.sendLag] : []));
   if (sendLags.length > 0) histograms.push(latencyRecord('send_lag', "how late each latency send started after its intended time (the load generator's own delay), every driver", mergeHistograms(sendLags)));
   return {
-    warmup: { messages: params.warmup * params.workers * 3 * measured.length, duration_ms: 0, excluded_from_figures: true },
+    warmup: { messages: params.warmup * params.workers * 3 * measured.length, duration_ms: measured.reduce((total, m) => total + m.produce.warmupMs + m.produceAcks1.warmupMs + m.latency.warmupMs, 0), excluded_from_figures: true },
     figures,
     histograms,
     series: [],
