@@ -73,6 +73,9 @@ export class SerialQueue {
   }
 }
 
+/** Merged sends stay well under the broker's default limit of 1 MiB a record batch. */
+export const MAX_MERGED_REQUEST_BYTES = 512 * 1024;
+
 /** A send waiting for the request it will go in: its messages and whom to tell. */
 interface PendingSend<M> {
   readonly messages: readonly M[];

@@ -34,7 +34,7 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer, withHeartbeat } from '../support.js';
+import { byTopic, closingOnFailure, createMissingTopics, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
 import { KAFKAJS_COMPRESSION, registerCodecs } from './codecs.js';
 
 // kafkajs is CommonJS: its error classes are not named exports Node can see.
@@ -180,15 +180,25 @@ class KafkajsAdmin implements DriverAdmin {
 
 class KafkajsProducer implements DriverProducer {
   private readonly acks: -1 | 0 | 1;
+  /**
+   * An idempotent producer's overlapping sends reached a partition out of call order (a test caught
+   * two sends swapped): its sends go one request at a time, what queues meanwhile in the next.
+   */
+  private readonly grouped: GroupCommitQueue<OutgoingMessage> | undefined;
 
   constructor(
     private readonly producer: Producer,
     private readonly options: ProducerOptions,
   ) {
     this.acks = options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0;
+    if (options.idempotent) this.grouped = new GroupCommitQueue((batch) => this.sendNow(batch), messageBytes, MAX_MERGED_REQUEST_BYTES);
   }
 
   send(messages: readonly OutgoingMessage[]): Promise<void> {
+    return this.grouped ? this.grouped.send(messages) : this.sendNow(messages);
+  }
+
+  private sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     return wrap('sending', async () => {
       const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
       await this.producer.sendBatch({ acks: this.acks, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });

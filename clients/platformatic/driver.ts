@@ -35,7 +35,7 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byPartition, closingOnFailure, createMissingTopics, GroupCommitQueue, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
+import { byPartition, closingOnFailure, createMissingTopics, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
 
 const API_CODES: readonly [string, DriverErrorCode][] = [
   ['TOPIC_ALREADY_EXISTS', 'TOPIC_EXISTS'],
@@ -215,9 +215,6 @@ class PlatformaticAdmin implements DriverAdmin {
     return this.admin.close();
   }
 }
-
-/** Merged sends stay well under the broker's default limit of 1 MiB a record batch. */
-const MAX_MERGED_REQUEST_BYTES = 512 * 1024;
 
 class PlatformaticProducer implements DriverProducer {
   /** An idempotent producer sends one request at a time: overlapping sends broke its sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER). */

@@ -85,6 +85,19 @@ for (const name of TEST_DRIVERS) {
       }
     });
 
+    it('keeps overlapping sends of an idempotent producer in order, each once, every send acknowledged', async () => {
+      const topic = await freshTopic(1);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      const sends = Array.from({ length: 40 }, (_, send) => producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: 'same', value: `s${send}-${i}` }))));
+      await Promise.all(sends);
+      const { received } = await collect([topic], uniqueName('group'));
+      await waitFor('200 messages', () => (received.length >= 200 ? true : undefined));
+      const expected = Array.from({ length: 40 }, (_, send) => Array.from({ length: 5 }, (_, i) => `s${send}-${i}`)).flat();
+      expect(received.map((m) => m.value?.toString())).to.deep.equal(expected);
+      expect((await admin.endOffsets(topic))[0]?.high).to.equal(200);
+    });
+
     it('commits offsets that the admin reads back, and a restarted member goes on from them', async () => {
       const topic = await freshTopic(1);
       const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
