@@ -143,7 +143,8 @@ export class RunningPipeline {
 /** Where every stage's Kafka is: driver, brokers, topics. */
 function kafkaArgs(spec: PipelineSpec): string[] {
   const { topics } = spec;
-  return ['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
+  // --no-env: the bench says everything; a variable in its own environment meant for a stage started by hand does not reach these.
+  return ['--no-env', '--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
 }
 
 /** A consuming stage's: its metrics on a free port, its group's session timeout. */
