@@ -52,8 +52,13 @@ describe('docker-compose.yml', () => {
   describe('the pipeline services', () => {
     const stages = { 'order-api': 'dist/pipeline/api/cli.js', inventory: 'dist/pipeline/inventory/cli.js', analytics: 'dist/pipeline/analytics/cli.js', producer: 'dist/pipeline/producer/cli.js' };
     /** A service's variables as Compose gives them to it: its env files in order, the later winning. */
-    const variables = (service: ComposeService | undefined): Record<string, string> =>
-      Object.assign({}, ...(service?.env_file ?? []).map((file) => parseEnv(readFileSync(join(projectRoot(), file), 'utf8'))) as Record<string, string>[]);
+    const variables = (service: ComposeService | undefined): Record<string, string> => {
+      const merged: Record<string, string> = {};
+      for (const file of service?.env_file ?? []) {
+        for (const [name, value] of Object.entries(parseEnv(readFileSync(join(projectRoot(), file), 'utf8')))) if (value !== undefined) merged[name] = value;
+      }
+      return merged;
+    };
 
     for (const [name, script] of Object.entries(stages)) {
       it(`${name}: built from the repo, running ${script}, configured by env files whose every variable the command reads`, async () => {

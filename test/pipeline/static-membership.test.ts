@@ -42,9 +42,9 @@ async function processed(member: Member): Promise<number> {
 /** Polls the group's state at the coordinator until stop() and returns every state seen. */
 function watchGroup(admin: DriverAdmin, group: string): { stop: () => Promise<string[]> } {
   const seen: string[] = [];
-  let watching = true;
+  const watching = { on: true };
   const loop = (async () => {
-    while (watching) {
+    while (watching.on) {
       const info = await admin.describeGroup(group);
       seen.push(`${info.state}/${String(info.members)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -52,7 +52,7 @@ function watchGroup(admin: DriverAdmin, group: string): { stop: () => Promise<st
   })();
   return {
     stop: async () => {
-      watching = false;
+      watching.on = false;
       await loop;
       return seen;
     },
