@@ -8,7 +8,7 @@ import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
 import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
 import { isInteractive } from '../pipeline/cli-support.js';
-import { baselineParams, benchCommandLine, clientsParams, driverOf, lagParams, pipelineChoice, replayParams, restParams, throughputParams, type BenchArgs } from './options.js';
+import { baselineParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, throughputParams, type BenchArgs } from './options.js';
 import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
@@ -21,7 +21,7 @@ import { runReplay } from './scenarios/replay.js';
 import { runRest } from './scenarios/rest.js';
 import { runThroughput } from './scenarios/throughput.js';
 
-const args = await benchCommandLine().parseAsync();
+const args = await parseBenchCommandLine();
 const scenario = String(args._[0]);
 
 /** The driver must be installed and able to do what was asked, before anything runs. */

@@ -5,13 +5,12 @@
 import type { Argv } from 'yargs';
 import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
 import { installedDrivers, isDriverName } from '../clients/registry.js';
-import { checkNumber, commandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
+import { checkBrokers, checkNumber, commandLine, parseCommandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
 import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
-const env = process.env;
 
 export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'rest', 'all'] as const;
 export type ScenarioChoice = (typeof SCENARIOS)[number];
@@ -29,15 +28,15 @@ const SCENARIO_FLAGS: Readonly<Record<ScenarioChoice, readonly string[]>> = {
 
 function common<T>(argv: Argv<T>) {
   return withDriverOption(argv)
-    .option('brokers', { type: 'string', default: env.KAFKA_BROKERS, defaultDescription: '$KAFKA_BROKERS, else the local broker (started and stopped by the run)', describe: 'Kafka bootstrap servers' })
+    .option('brokers', { type: 'string', defaultDescription: 'the local broker (started and stopped by the run)', describe: 'Kafka bootstrap servers' })
     .option('out', { type: 'string', describe: 'report folder [default: reports/<scenario>-<UTC timestamp>]' })
     .option('keep-topics', { type: 'boolean', default: false, describe: "keep the run's topics (by default each run uses fresh topics and deletes them)" })
     .option('partitions', { type: 'number', describe: 'partitions of the order and inventory topics [default 3]' })
     .option('seed', { type: 'number', describe: 'seed of the generated orders' })
     .option('timeout', { type: 'number', describe: 'limit of each phase, seconds' })
     .option('pipeline', { type: 'string', choices: ['internal', 'external'] as const, default: 'internal' as const, describe: 'internal: the bench starts the stages as processes on fresh topics; external: it measures whatever pipeline consumes --order-topic and writes --inventory-topic' })
-    .option('order-topic', { type: 'string', default: env.ORDER_TOPIC ?? DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to [env ORDER_TOPIC]' })
-    .option('inventory-topic', { type: 'string', default: env.INVENTORY_TOPIC ?? DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from [env INVENTORY_TOPIC]' })
+    .option('order-topic', { type: 'string', default: DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to' })
+    .option('inventory-topic', { type: 'string', default: DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from' })
     .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' });
 }
 
@@ -96,6 +95,7 @@ export function benchCommandLine() {
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
         a.via === 'rest' && a.rate !== undefined ? '--via rest measures one request at a time; it does not take --rate' : undefined,
         a.via === 'rest' && a.pipeline === 'external' ? '--via rest starts the REST service itself; it does not take --pipeline external' : undefined,
+        checkBrokers(a.brokers),
         checkNumber('partitions', a.partitions, { integer: true, min: 1, max: 1000 }),
         checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
         checkNumber('timeout', a.timeout, { min: 0, exclusiveMin: true }),
@@ -121,6 +121,18 @@ export function benchCommandLine() {
     });
 }
 
+/**
+ * The bench's flags, beneath them their variables: only those of the flags the scenario named on
+ * the command line takes (a THROTTLE_MS meant for a stage does not stop `bench replay`).
+ */
+export function parseBenchCommandLine(): Promise<BenchArgs> {
+  const scenarioFlags = new Set(SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]));
+  return parseCommandLine(benchCommandLine(), {
+    scriptName: 'bench',
+    applies: (flag, [scenario]) => !scenarioFlags.has(flag) || (SCENARIOS as readonly string[]).includes(scenario ?? '') && SCENARIO_FLAGS[scenario as ScenarioChoice].includes(flag),
+  });
+}
+
 export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchCommandLine>['parseAsync']>>;
 
 export function pipelineChoice(args: BenchArgs): PipelineChoice {
@@ -128,7 +140,7 @@ export function pipelineChoice(args: BenchArgs): PipelineChoice {
 }
 
 export function driverOf(args: BenchArgs): DriverName {
-  return args.driver as DriverName;
+  return args.driver;
 }
 
 export function baselineParams(args: BenchArgs): BaselineParams {

@@ -7,6 +7,10 @@ import type { BatchContext, ConsumedBatch, DriverConsumer, KafkaClient, TopicPar
 
 export interface StageConsumerOptions {
   readonly groupId: string;
+  /** Where the group starts on a partition with no committed offset: the earliest (the default) or the end. */
+  readonly fromBeginning?: boolean;
+  /** Static membership (KIP-345), for drivers that have it. */
+  readonly groupInstanceId?: string;
   /** A member not heard from for this long is dropped from the group, and its partitions reassigned (10 s). */
   readonly sessionTimeoutMs?: number;
   /** Longest wait of an idle fetch (500 ms): bounds how long stop() or resume() waits. */
@@ -36,9 +40,10 @@ export class StageConsumer {
     const consumer = await client.consumer({
       groupId: options.groupId,
       topics,
-      fromBeginning: true,
+      fromBeginning: options.fromBeginning ?? true,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       maxWaitMs: options.fetchWaitMs ?? 500,
+      ...(options.groupInstanceId !== undefined ? { groupInstanceId: options.groupInstanceId } : {}),
     });
     return new StageConsumer(consumer, options.commitIntervalMs ?? 500);
   }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DriverName } from '../../clients/driver.js';
-import type { Figures } from '../../pipeline/analytics/figures.js';
+import { eventTimeFigures, type Figures, type MetricsDocument } from '../../pipeline/analytics/figures.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import type { GroupWatch } from '../measure/offsets.js';
 import { StageProcess } from './stage-process.js';
@@ -112,9 +112,13 @@ export class RunningPipeline {
     return Promise.race([work, this.failure]);
   }
 
-  analyticsFigures(): Promise<Figures> {
-    if (!this.analytics) return Promise.reject(new Error('the run has no analytics stage'));
-    return this.guard(getJson<Figures>(this.analytics.metricsUrl));
+  /**
+   * The analytics' all-time figures from GET /metrics, without its rolling window: those depend on
+   * when the messages were read, not on the messages, and a replay compares the rest byte for byte.
+   */
+  async analyticsFigures(): Promise<Figures> {
+    if (!this.analytics) throw new Error('the run has no analytics stage');
+    return eventTimeFigures(await this.guard(getJson<MetricsDocument>(this.analytics.metricsUrl)));
   }
 
   inventoryCounts(): Promise<InventoryCounts[]> {
@@ -143,7 +147,8 @@ export class RunningPipeline {
 /** Where every stage's Kafka is: driver, brokers, topics. */
 function kafkaArgs(spec: PipelineSpec): string[] {
   const { topics } = spec;
-  return ['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
+  // --no-env: the bench says everything; a variable in its own environment meant for a stage started by hand does not reach these.
+  return ['--no-env', '--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
 }
 
 /** A consuming stage's: its metrics on a free port, its group's session timeout. */

@@ -120,6 +120,15 @@ function consumedMessage(message: Message): ConsumedMessage {
   return { topic: message.topic, partition: message.partition, offset: Number(message.offset), key: nullable(message.key), value: nullable(message.value), headers };
 }
 
+/** The library's PREPARING_REBALANCE as the interface's PreparingRebalance (Kafka's own names). */
+function groupState(state: string): string {
+  return state
+    .toLowerCase()
+    .split('_')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
+}
+
 class PlatformaticAdmin implements DriverAdmin {
   constructor(private readonly admin: Admin) {}
 
@@ -133,7 +142,7 @@ class PlatformaticAdmin implements DriverAdmin {
   describeGroup(groupId: string): Promise<GroupInfo> {
     return wrap(`describing group ${groupId}`, async () => {
       const group = (await this.admin.describeGroups({ groups: [groupId] })).get(groupId);
-      return { state: group?.state ?? 'Unknown', members: group?.members.size ?? 0 };
+      return { state: group ? groupState(group.state) : 'Unknown', members: group?.members.size ?? 0 };
     });
   }
 

@@ -3,42 +3,41 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, exitOnCrash, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, consumerSettings, exitOnCrash, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
-import { figuresJson, type Figures } from './figures.js';
+import { metricsJson } from './figures.js';
 import { buildMetricsServer } from './http.js';
 import { createMetricsExposition } from './prometheus.js';
 import { prepareWritableDir } from '../output-dir.js';
 import { renderReport } from './report.js';
 import { AnalyticsService } from './service.js';
 
-const args = await withKafkaOptions(
-  commandLine('pipeline:analytics', '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]', 'The analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
-)
-  .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.analytics, describe: 'consumer group [env GROUP_ID]' })
-  .option('http-port', { type: 'number', default: process.env.HTTP_PORT ? Number(process.env.HTTP_PORT) : 8080, describe: 'port of GET /metrics [env HTTP_PORT]; 0 picks a free one' })
-  .option('http-host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
-  .option('report-interval', { type: 'number', default: 10, describe: 'print a report every S seconds (0: off)' })
+const stage = 'pipeline:analytics';
+const args = await parseCommandLine(withConsumerOptions(withKafkaOptions(
+  commandLine(stage, '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]', 'The analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
+), DEFAULT_GROUPS.analytics)
+  .option('http-port', { type: 'number', default: 8080, describe: 'port of GET /metrics; 0 picks a free one' })
+  .option('http-host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+  .option('report-interval', { type: 'number', default: 10, describe: 'print a report (with the rolling window) every S seconds (0: off)' })
   .option('report-every', { type: 'number', default: 0, describe: 'also print a report every N messages (0: off)' })
   .option('out', { type: 'string', describe: 'write the figures to DIR/metrics.json and DIR/metrics.txt at each report' })
-  .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
+  .option('window-sec', { type: 'number', default: 60, describe: 'the rolling window of processing time that the window figures cover, seconds' })
   .check((a) =>
     validate(
-      checkNumber('session-timeout-ms', a['session-timeout-ms'], { integer: true, min: 6_000, max: 300_000 }),
+      checkNumber('window-sec', a['window-sec'], { min: 1, max: 3600 }),
       checkNumber('http-port', a['http-port'], { integer: true, min: 0, max: 65535 }),
       checkNumber('report-interval', a['report-interval'], { min: 0 }),
       checkNumber('report-every', a['report-every'], { integer: true, min: 0 }),
     ),
-  )
-  .parseAsync();
+  ), { scriptName: stage });
 
-const stage = 'pipeline:analytics';
-
-function report(figures: Figures, title: string): void {
-  process.stdout.write(renderReport(figures, title));
+function report(service: AnalyticsService, title: string): void {
+  const [figures, window] = [service.figures(), service.window()];
+  const text = renderReport(figures, title, window);
+  process.stdout.write(text);
   if (args.out) {
-    writeFileSync(join(args.out, 'metrics.json'), figuresJson(figures));
-    writeFileSync(join(args.out, 'metrics.txt'), renderReport(figures, title));
+    writeFileSync(join(args.out, 'metrics.json'), metricsJson(figures, window));
+    writeFileSync(join(args.out, 'metrics.txt'), text);
   }
 }
 
@@ -47,29 +46,27 @@ try {
   if (args.out) prepareWritableDir(args.out, '--out');
   const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'analytics-service');
-  const service = new AnalyticsService(client, {
+  const prometheus = createMetricsExposition({ figures: () => service.figures(), window: () => service.window(), consumed: () => service.consumed() });
+  const service: AnalyticsService = new AnalyticsService(client, {
     topics: topicsFrom(args),
-    groupId: args.group,
-    sessionTimeoutMs: args['session-timeout-ms'],
+    ...consumerSettings(args),
+    windowSeconds: args['window-sec'],
     reportEveryMessages: args['report-every'],
-    onReport: (figures) => {
-      report(figures, `Analytics at ${new Date().toISOString()}`);
+    onReport: () => {
+      report(service, `Analytics at ${new Date().toISOString()}`);
+    },
+    onResult: (result) => {
+      prometheus.observe(result);
     },
   });
-  const server = buildMetricsServer(
-    () => service.figures(),
-    createMetricsExposition(
-      () => service.figures(),
-      () => service.consumed(),
-    ),
-  );
+  const server = buildMetricsServer(() => service.figures(), () => service.window(), prometheus);
   await server.listen({ port: args['http-port'], host: args['http-host'] });
-  const ticker = args['report-interval'] > 0 ? setInterval(() => { report(service.figures(), `Analytics at ${new Date().toISOString()}`); }, args['report-interval'] * 1000) : undefined;
+  const ticker = args['report-interval'] > 0 ? setInterval(() => { report(service, `Analytics at ${new Date().toISOString()}`); }, args['report-interval'] * 1000) : undefined;
   onShutdown(stage, async () => {
     clearInterval(ticker);
     await service.stop();
     await server.close();
-    report(service.figures(), 'Analytics, final');
+    report(service, 'Analytics, final');
   });
   service.onCrash(exitOnCrash(stage));
   await service.start();

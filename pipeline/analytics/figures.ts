@@ -2,6 +2,7 @@ import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureRe
 import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES, DLQ_HEADERS, ORDER_HEADERS } from '../contracts/topics.js';
+import type { WindowFigures } from './window.js';
 import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
 
 /** The analytics figures, as JSON (report files and GET /metrics). Keys as in docs/DESIGN.md. */
@@ -28,6 +29,13 @@ export interface IncomingMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers?: MessageHeaders;
+}
+
+/** An order's first result, as counted. */
+export interface CountedResult {
+  readonly status: 'reserved' | 'failed';
+  /** Its order-to-result latency, when its order carried sent-at and it was in range. */
+  readonly latencyMicros: number | undefined;
 }
 
 interface OrderFacts {
@@ -58,34 +66,40 @@ export class OrderAnalytics {
   private latencyNotAvailable = 0;
   private latencyOutOfRange = 0;
 
-  ingestOrder(message: IncomingMessage): void {
+  /** Counts an order; says whether it was one not seen before. */
+  ingestOrder(message: IncomingMessage): boolean {
     const parsed = parseOrderPlaced(message.value);
-    if (!parsed.ok || this.orders.has(parsed.value.order_id)) return;
+    if (!parsed.ok || this.orders.has(parsed.value.order_id)) return false;
     const order = parsed.value;
     this.orders.set(order.order_id, { restaurant: order.restaurant, totalCents: toCents(order.total_amount) });
     const minute = order.placed_at.slice(0, 16);
     this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + 1);
+    return true;
   }
 
-  ingestResult(message: IncomingMessage): void {
+  /** Counts an order's first result; returns what was counted (its latency when known), undefined for a repeat or an invalid one. */
+  ingestResult(message: IncomingMessage): CountedResult | undefined {
     const parsed = parseInventoryResult(message.value);
-    if (!parsed.ok || this.results.has(parsed.value.order_id)) return;
+    if (!parsed.ok || this.results.has(parsed.value.order_id)) return undefined;
     const result = parsed.value;
     this.results.set(result.order_id, { status: result.status, reason: result.reason });
-    this.recordLatency(message, result.processed_at);
+    return { status: result.status, latencyMicros: this.recordLatency(message, result.processed_at) };
   }
 
   /**
    * Order-to-result latency from wall clocks only: the result's processed_at less the order's
    * `sent-at` header (copied onto the result). Never from placed_at, which is event time.
    */
-  private recordLatency(message: IncomingMessage, processedAt: string): void {
+  private recordLatency(message: IncomingMessage, processedAt: string): number | undefined {
     const sentAt = headerText(message.headers, ORDER_HEADERS.sentAt);
     if (sentAt === undefined || !/^\d+$/.test(sentAt)) {
       this.latencyNotAvailable += 1;
-      return;
+      return undefined;
     }
-    if (!recordMicros(this.latency, (Date.parse(processedAt) - Number(sentAt)) * 1000, 1, { sameClock: false })) this.latencyOutOfRange += 1;
+    const micros = (Date.parse(processedAt) - Number(sentAt)) * 1000;
+    if (recordMicros(this.latency, micros, 1, { sameClock: false })) return micros;
+    this.latencyOutOfRange += 1;
+    return undefined;
   }
 
   ingestDeadLetter(message: IncomingMessage): void {
@@ -159,7 +173,24 @@ export class OrderAnalytics {
   }
 }
 
-/** The figures as the JSON that report files and GET /metrics carry. */
+/** The figures as JSON: the all-time, event-time ones; GET /metrics adds the `window` block after them (metricsJson). */
 export function figuresJson(figures: Figures): string {
   return `${JSON.stringify(figures, null, 2)}\n`;
+}
+
+/** What GET /metrics and metrics.json carry: the all-time figures, then the rolling window of processing time. */
+export type MetricsDocument = Figures & { readonly window: WindowFigures };
+
+export function metricsJson(figures: Figures, window: WindowFigures): string {
+  return `${JSON.stringify({ ...figures, window } satisfies MetricsDocument, null, 2)}\n`;
+}
+
+/**
+ * The all-time figures of a GET /metrics answer, without its window: those are the figures of event
+ * time that a replay reproduces byte for byte; the window depends on when the messages were read.
+ */
+export function eventTimeFigures(document: MetricsDocument): Figures {
+  const figures: Figures & { window?: WindowFigures } = { ...document };
+  delete figures.window;
+  return figures;
 }

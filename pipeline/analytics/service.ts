@@ -2,19 +2,27 @@ import type { KafkaClient } from '../../clients/driver.js';
 import type { PipelineTopics } from '../contracts/topics.js';
 import { ensurePipelineTopics } from '../kafka.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
-import { OrderAnalytics, type Figures } from './figures.js';
+import { OrderAnalytics, type CountedResult, type Figures, type IncomingMessage } from './figures.js';
+import { RollingWindow, type Clock, type WindowFigures } from './window.js';
 
 export interface AnalyticsServiceOptions extends StageConsumerOptions {
   readonly topics: PipelineTopics;
   /** Called with fresh figures every this many messages (0: never). */
   readonly reportEveryMessages: number;
   readonly onReport?: (figures: Figures) => void;
+  /** Seconds of processing time the rolling window covers (60). */
+  readonly windowSeconds?: number;
+  /** The window's clock (Date.now); tests pass their own. */
+  readonly clock?: Clock;
+  /** Hears every order's first result as it is counted (the Prometheus histogram observes its latency). */
+  readonly onResult?: (result: CountedResult) => void;
 }
 
 /** The analytics consumer: reads orders, results and dead letters, and keeps the figures. */
 export class AnalyticsService {
   private consumer: StageConsumer | undefined;
   private readonly analytics = new OrderAnalytics();
+  private readonly rolling: RollingWindow;
   private readonly consumedByTopic: Record<string, number> = {};
   private readonly crashListeners: ((error: Error) => void)[] = [];
   private sinceReport = 0;
@@ -22,10 +30,31 @@ export class AnalyticsService {
   constructor(
     private readonly client: KafkaClient,
     private readonly options: AnalyticsServiceOptions,
-  ) {}
+  ) {
+    this.rolling = new RollingWindow(options.windowSeconds ?? 60, options.clock);
+  }
 
   figures(): Figures {
     return this.analytics.figures();
+  }
+
+  /** The last --window-sec seconds of processing time. */
+  window(): WindowFigures {
+    return this.rolling.figures();
+  }
+
+  /** One message of a topic into the figures and the window. */
+  ingest(topic: string, message: IncomingMessage): void {
+    const { topics } = this.options;
+    if (topic === topics.orders) {
+      if (this.analytics.ingestOrder(message)) this.rolling.order();
+    } else if (topic === topics.inventory) {
+      const result = this.analytics.ingestResult(message);
+      if (result) {
+        this.rolling.result(result.status, result.latencyMicros);
+        this.options.onResult?.(result);
+      }
+    } else this.analytics.ingestDeadLetter(message);
   }
 
   consumed(): Readonly<Record<string, number>> {
@@ -40,15 +69,9 @@ export class AnalyticsService {
     this.consumer = consumer;
     for (const listener of this.crashListeners) consumer.onCrash(listener);
     await consumer.start((batch, context, done) => {
-      const ingest =
-        batch.topic === topics.orders
-          ? this.analytics.ingestOrder.bind(this.analytics)
-          : batch.topic === topics.inventory
-            ? this.analytics.ingestResult.bind(this.analytics)
-            : this.analytics.ingestDeadLetter.bind(this.analytics);
       for (const message of batch.messages) {
         if (!context.isActive()) break;
-        ingest(message);
+        this.ingest(batch.topic, message);
         done(message.offset + 1);
         this.consumedByTopic[batch.topic] = (this.consumedByTopic[batch.topic] ?? 0) + 1;
         this.sinceReport += 1;

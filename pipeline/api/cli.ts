@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** npm run pipeline:api -- [--port P] : the order service, POST /order. */
-import { checkNumber, commandLine, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
@@ -8,9 +8,10 @@ import { buildOrderApi } from './server.js';
 /** Measured with bench:rest (README, "The REST path"). */
 const DEFAULT_LINGER_MS = 0;
 
-const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
-  .option('port', { type: 'number', default: process.env.PORT ? Number(process.env.PORT) : 3000, describe: 'HTTP port [env PORT]' })
-  .option('host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
+const stage = 'pipeline:api';
+const args = await parseCommandLine(withKafkaOptions(commandLine(stage, '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
+  .option('port', { type: 'number', default: 3000, describe: 'HTTP port' })
+  .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
   .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })
   .option('linger-ms', { type: 'number', default: DEFAULT_LINGER_MS, describe: 'how long an idle service waits for more requests before a send; requests that come while a send is in flight go in the next one anyway (0: the same turn of the event loop)' })
   .option('max-batch', { type: 'number', default: 1_000, describe: 'orders per Kafka send at most' })
@@ -21,10 +22,7 @@ const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [
       checkNumber('linger-ms', a['linger-ms'], { min: 0, max: 1 }),
       checkNumber('max-batch', a['max-batch'], { integer: true, min: 1, max: 100_000 }),
     ),
-  )
-  .parseAsync();
-
-const stage = 'pipeline:api';
+  ), { scriptName: stage });
 try {
   const connection = await stageConnection(args, stage);
   const topics = topicsFrom(args);

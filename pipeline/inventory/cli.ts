@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /** npm run pipeline:inventory -- [--throttle-ms T] [--failure-rate F] [--transient-error-rate E] */
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, consumerSettings } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
 import { buildInventoryServer } from './http.js';
 import { InventoryService } from './service.js';
 
-const args = await withKafkaOptions(
-  commandLine('pipeline:inventory', '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]', 'The inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
-)
-  .option('group', { type: 'string', default: process.env.GROUP_ID ?? DEFAULT_GROUPS.inventory, describe: 'consumer group [env GROUP_ID]' })
+const stage = 'pipeline:inventory';
+const args = await parseCommandLine(withConsumerOptions(withKafkaOptions(
+  commandLine(stage, '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]', 'The inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
+), DEFAULT_GROUPS.inventory)
   .option('initial-stock', { type: 'number', default: 100, describe: 'starting stock of every menu item' })
   .option('failure-rate', { type: 'number', default: 0, describe: 'share of orders failed as simulated_failure, 0..1' })
   .option('transient-error-rate', { type: 'number', default: 0, describe: 'chance that a processing attempt throws, 0..1' })
@@ -18,12 +18,10 @@ const args = await withKafkaOptions(
   .option('throttle-ms', { type: 'number', default: 0, describe: 'pause before each message (a slow consumer)' })
   .option('exactly-once', { type: 'boolean', default: false, describe: 'commit results and consumed offsets in one Kafka transaction per flush' })
   .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
-  .option('session-timeout-ms', { type: 'number', default: 10_000, describe: 'after this long without a heartbeat a member\'s partitions go to the others' })
   .option('http-port', { type: 'number', describe: 'serve GET /metrics (the counts as JSON) on this port; 0 picks a free one [default: no server]' })
-  .option('http-host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address of the metrics server [env HTTP_HOST]' })
+  .option('http-host', { type: 'string', default: '127.0.0.1', describe: 'address of the metrics server' })
   .check((a) =>
     validate(
-      checkNumber('session-timeout-ms', a['session-timeout-ms'], { integer: true, min: 6_000, max: 300_000 }),
       checkNumber('http-port', a['http-port'], { integer: true, min: 0, max: 65535 }),
       checkNumber('initial-stock', a['initial-stock'], { integer: true, min: 0 }),
       checkNumber('failure-rate', a['failure-rate'], { min: 0, max: 1 }),
@@ -33,17 +31,13 @@ const args = await withKafkaOptions(
       checkNumber('throttle-ms', a['throttle-ms'], { min: 0 }),
       checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
     ),
-  )
-  .parseAsync();
-
-const stage = 'pipeline:inventory';
+  ), { scriptName: stage });
 try {
   const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'inventory-service');
   const service = new InventoryService(client, {
     topics: topicsFrom(args),
-    groupId: args.group,
-    sessionTimeoutMs: args['session-timeout-ms'],
+    ...consumerSettings(args),
     initialStock: args['initial-stock'],
     trouble: { seed: args.seed, failureRate: args['failure-rate'], transientErrorRate: args['transient-error-rate'] },
     retry: { maxRetries: args['max-retries'], backoffMs: args['retry-backoff-ms'] },

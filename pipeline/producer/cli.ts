@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
 import { randomInt } from 'node:crypto';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
 import { produceOrders, type Pacing } from './produce-orders.js';
 
-const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S]', 'Publishes N OrderPlaced events and exits with a summary.'))
+const stage = 'pipeline:producer';
+/** --rate and --delay-ms exclude each other: the one on the command line wins over the other's variable. */
+const PACINGS = ['rate', 'delay-ms'];
+
+const args = await parseCommandLine(withKafkaOptions(commandLine(stage, '$0 --count N [--rate R | --delay-ms D] [--seed S]', 'Publishes N OrderPlaced events and exits with a summary.'))
   .option('count', { type: 'number', demandOption: true, describe: 'how many orders to publish' })
   .option('rate', { type: 'number', describe: 'orders per second (a fixed schedule); default: as fast as acks allow' })
   .option('delay-ms', { type: 'number', describe: 'wait this long between single-order sends' })
@@ -24,23 +28,22 @@ const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count
       checkNumber('batch-size', a['batch-size'], { integer: true, min: 1, max: 100_000 }),
       checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       checkNumber('event-time-step-ms', a['event-time-step-ms'], { min: 0 }),
-      a['event-time-start'] !== undefined && Number.isNaN(Date.parse(a['event-time-start'])) ? `--event-time-start must be an ISO 8601 time, got ${a['event-time-start']}` : undefined,
+      a['event-time-start'] !== undefined && Number.isNaN(Date.parse(a['event-time-start'])) ? { flag: 'event-time-start', text: `must be an ISO 8601 time, got ${a['event-time-start']}` } : undefined,
     ),
-  )
-  .parseAsync();
+  ), { scriptName: stage, applies: (flag, _positionals, given) => !PACINGS.includes(flag) || !PACINGS.some((pacing) => given.has(pacing)) });
 
 const seed = args.seed ?? randomInt(2 ** 32 - 1);
 const pacing: Pacing = args.rate !== undefined ? { kind: 'rate', perSecond: args.rate } : args['delay-ms'] !== undefined ? { kind: 'delay', delayMs: args['delay-ms'] } : { kind: 'batch', batchSize: args['batch-size'] };
 const topics = topicsFrom(args);
 
 try {
-  const connection = await stageConnection(args, 'pipeline:producer');
+  const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'order-producer');
   await ensurePipelineTopics(client, topics, ['orders']);
 
   const publisher = await OrderPublisher.open(client, topics.orders);
   const abort = new AbortController();
-  onShutdown('pipeline:producer', () => {
+  onShutdown(stage, () => {
     abort.abort();
     return Promise.resolve();
   });
@@ -66,5 +69,5 @@ try {
   if (summary.firstError) process.stderr.write(`pipeline:producer: first failure: ${summary.firstError}\n`);
   process.exit(summary.failed > 0 || summary.sent < args.count ? 1 : 0);
 } catch (error) {
-  exitWithError('pipeline:producer', error);
+  exitWithError(stage, error);
 }

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverAdmin } from '../../clients/driver.js';
 import { projectRoot } from '../../kafka/paths.js';
-import type { Figures } from '../../pipeline/analytics/figures.js';
+import type { Figures, MetricsDocument } from '../../pipeline/analytics/figures.js';
 import { runCli } from '../helpers/cli.js';
 import { TEST_DRIVERS, testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { createPipelineTopics } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/processes.js';
+import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
 describe('pipeline command lines (as a user runs them)', function () {
   this.timeout(90_000);
@@ -85,6 +86,15 @@ describe('pipeline command lines (as a user runs them)', function () {
       await exit;
     });
     await waitFor('a report of 40 orders', () => (stdout.includes('orders 40:') ? true : undefined), 30_000);
+    const url = /GET (http:\/\/\S+\/metrics)/.exec(stdout)?.[1] ?? '';
+    const document = (await (await fetch(url)).json()) as MetricsDocument;
+    expect(document.total_orders).to.equal(40);
+    // Read just now: the 40 orders are in the window of processing time, no result yet.
+    expect(document.window).to.deep.include({ seconds: 60, orders: 40, reserved: 0, failed: 0, failure_rate: 0 });
+    const check = await promtoolCheckMetrics(await (await fetch(`${url}/prometheus`)).text());
+    expect(check.code, check.output).to.be.oneOf([0, 3]);
+    expect(check.output.split('\n').filter((line) => line.startsWith('analytics_'))).to.deep.equal([]);
+    expect(stdout).to.match(/last 60 s \(processing time\): 40 orders/);
     child.kill('SIGTERM');
     expect(await exit).to.equal(0);
     expect(stdout).to.include('Analytics, final');
