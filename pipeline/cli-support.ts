@@ -5,6 +5,7 @@ import { describeCluster, parseBrokerList } from '../kafka/cluster.js';
 import { localBrokerOptions, startLocalBroker } from '../kafka/local-broker.js';
 import { DRIVER_NAMES, LOG_LEVELS, type DriverName, type LogLevel } from '../clients/driver.js';
 import { DEFAULT_DRIVER } from '../clients/registry.js';
+import { DEFAULT_ENCODING, ENCODINGS } from './contracts/codec.js';
 import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, type PipelineTopics } from './contracts/topics.js';
 import type { KafkaConnection } from './kafka.js';
 
@@ -61,6 +62,11 @@ const env = process.env;
 /** --driver: which client library talks to Kafka, by name [env KAFKA_DRIVER]. */
 export function withDriverOption<T>(argv: Argv<T>) {
   return argv.option('driver', { type: 'string', choices: DRIVER_NAMES, default: env.KAFKA_DRIVER ?? DEFAULT_DRIVER, describe: 'Kafka client driver [env KAFKA_DRIVER]' });
+}
+
+/** --encoding: how a publisher writes its events, JSON or Avro single-object encoding [env EVENT_ENCODING]. */
+export function withEncodingOption<T>(argv: Argv<T>) {
+  return argv.option('encoding', { type: 'string', choices: ENCODINGS, default: env.EVENT_ENCODING ?? DEFAULT_ENCODING, describe: 'event encoding: json, or avro (single-object encoding, schemas in pipeline/contracts/) [env EVENT_ENCODING]' });
 }
 
 /** KAFKA_LOG_LEVEL (or the older KAFKAJS_LOG_LEVEL): the client library's own log lines on stderr. */

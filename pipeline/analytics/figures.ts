@@ -1,4 +1,5 @@
-import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
+import { decodeInventoryResult, decodeOrderPlaced } from '../contracts/codec.js';
+import { FAILURE_REASONS, type FailureReason } from '../contracts/events.js';
 import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES, DLQ_HEADERS, ORDER_HEADERS } from '../contracts/topics.js';
@@ -59,7 +60,7 @@ export class OrderAnalytics {
   private latencyOutOfRange = 0;
 
   ingestOrder(message: IncomingMessage): void {
-    const parsed = parseOrderPlaced(message.value);
+    const parsed = decodeOrderPlaced(message.value, message.headers);
     if (!parsed.ok || this.orders.has(parsed.value.order_id)) return;
     const order = parsed.value;
     this.orders.set(order.order_id, { restaurant: order.restaurant, totalCents: toCents(order.total_amount) });
@@ -68,7 +69,7 @@ export class OrderAnalytics {
   }
 
   ingestResult(message: IncomingMessage): void {
-    const parsed = parseInventoryResult(message.value);
+    const parsed = decodeInventoryResult(message.value, message.headers);
     if (!parsed.ok || this.results.has(parsed.value.order_id)) return;
     const result = parsed.value;
     this.results.set(result.order_id, { status: result.status, reason: result.reason });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/** npm run pipeline:api -- [--port P] : the order service, POST /order. */
-import { checkNumber, commandLine, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+/** npm run pipeline:api -- [--port P] [--encoding json|avro] : the order service, POST /order. */
+import { checkNumber, commandLine, exitWithError, onShutdown, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions } from '../cli-support.js';
+import type { Encoding } from '../contracts/codec.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
@@ -8,7 +9,7 @@ import { buildOrderApi } from './server.js';
 /** Measured with bench:rest (README, "The REST path"). */
 const DEFAULT_LINGER_MS = 0;
 
-const args = await withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
+const args = await withEncodingOption(withKafkaOptions(commandLine('pipeline:api', '$0 [--port P] [--host H] [--encoding json|avro]', 'The order service: POST /order (a JSON body) publishes an OrderPlaced event in the chosen encoding; GET /health.')))
   .option('port', { type: 'number', default: process.env.PORT ? Number(process.env.PORT) : 3000, describe: 'HTTP port [env PORT]' })
   .option('host', { type: 'string', default: process.env.HTTP_HOST ?? '127.0.0.1', describe: 'address to listen on [env HTTP_HOST]' })
   .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })
@@ -31,7 +32,7 @@ try {
   // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
   const client = await openStageClient(connection, 'order-api', { retries: 2 });
   await ensurePipelineTopics(client, topics, ['orders']);
-  const sink = new KafkaOrderSink(client, topics.orders, { lingerMs: args['linger-ms'], maxBatch: args['max-batch'] });
+  const sink = new KafkaOrderSink(client, topics.orders, args.encoding as Encoding, { lingerMs: args['linger-ms'], maxBatch: args['max-batch'] });
   const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
   await app.listen({ port: args.port, host: args.host });
   onShutdown(stage, async () => {
@@ -40,7 +41,7 @@ try {
   });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args.port;
-  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} on ${connection.brokers.join(',')} (${connection.driver})`);
+  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} (${args.encoding}) on ${connection.brokers.join(',')} (${connection.driver})`);
 } catch (error) {
   exitWithError(stage, error);
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-/** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
+/** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] [--encoding json|avro] */
 import { randomInt } from 'node:crypto';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions } from '../cli-support.js';
+import type { Encoding } from '../contracts/codec.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
 import { produceOrders, type Pacing } from './produce-orders.js';
 
-const args = await withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S]', 'Publishes N OrderPlaced events and exits with a summary.'))
+const args = await withEncodingOption(withKafkaOptions(commandLine('pipeline:producer', '$0 --count N [--rate R | --delay-ms D] [--seed S] [--encoding json|avro]', 'Publishes N OrderPlaced events and exits with a summary.')))
   .option('count', { type: 'number', demandOption: true, describe: 'how many orders to publish' })
   .option('rate', { type: 'number', describe: 'orders per second (a fixed schedule); default: as fast as acks allow' })
   .option('delay-ms', { type: 'number', describe: 'wait this long between single-order sends' })
@@ -38,7 +39,7 @@ try {
   const client = await openStageClient(connection, 'order-producer');
   await ensurePipelineTopics(client, topics, ['orders']);
 
-  const publisher = await OrderPublisher.open(client, topics.orders);
+  const publisher = await OrderPublisher.open(client, topics.orders, args.encoding as Encoding);
   const abort = new AbortController();
   onShutdown('pipeline:producer', () => {
     abort.abort();
@@ -61,7 +62,7 @@ try {
   if (showProgress) process.stderr.write('\r\x1b[K');
   await publisher.close();
   console.log(
-    `sent ${summary.sent} orders to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
+    `sent ${summary.sent} orders (${args.encoding}) to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
   );
   if (summary.firstError) process.stderr.write(`pipeline:producer: first failure: ${summary.firstError}\n`);
   process.exit(summary.failed > 0 || summary.sent < args.count ? 1 : 0);
