@@ -64,7 +64,7 @@ describe('pipeline/api: POST /order (real broker)', () => {
     expect(response.statusCode).to.equal(202);
     const [message] = await readMessages(kafka, topic, 1, cleanup);
     expect(headerText(message ?? ({} as ConsumedMessage), 'traceparent')).to.equal(traceparent);
-    expect(message?.headers).to.have.all.keys('traceparent', 'tracestate', 'bench-run', 'sent-at');
+    expect(message?.headers).to.have.all.keys('traceparent', 'tracestate', 'bench-run', 'sent-at', 'content-type');
     expect(Number(message?.headers['sent-at']?.toString())).to.be.within(before, Date.now());
     const tooLong = await app.inject({ method: 'POST', url: '/order', payload: body, headers: { baggage: 'x'.repeat(9_000) } });
     expect(tooLong.statusCode).to.equal(400);
