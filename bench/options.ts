@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
 import { installedDrivers, isDriverName } from '../clients/registry.js';
 import { checkBrokers, checkNumber, commandLine, parseCommandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
+import { DEFAULT_ENCODING, ENCODINGS, type Encoding } from '../pipeline/contracts/codec.js';
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
 import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
@@ -37,7 +38,25 @@ function common<T>(argv: Argv<T>) {
     .option('pipeline', { type: 'string', choices: ['internal', 'external'] as const, default: 'internal' as const, describe: 'internal: the bench starts the stages as processes on fresh topics; external: it measures whatever pipeline consumes --order-topic and writes --inventory-topic' })
     .option('order-topic', { type: 'string', default: DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to' })
     .option('inventory-topic', { type: 'string', default: DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from' })
-    .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' });
+    .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' })
+    .option('encoding', { type: 'string', describe: `how orders (and so results) are written: ${ENCODINGS.join(' or ')}; 10k also takes json,avro (both, side by side) [${DEFAULT_ENCODING}]` });
+}
+
+/** "json,avro" → ['json', 'avro'] (10k only); a message naming the flag and the accepted values when it is not that. */
+function encodingList(value: string | undefined, scenario: string): Encoding[] | string {
+  if (value === undefined) return [DEFAULT_ENCODING];
+  const names = value.split(',').map((name) => name.trim());
+  const several = scenario === '10k';
+  const known = names.every((name): name is Encoding => (ENCODINGS as readonly string[]).includes(name));
+  if (!known || new Set(names).size !== names.length) return `--encoding takes ${ENCODINGS.join(' or ')}${several ? ', or both comma-separated' : ''}, got ${value}`;
+  if (names.length > 1 && !several) return `--encoding takes one encoding for ${scenario} (${ENCODINGS.join(' or ')}); only 10k measures both side by side, got ${value}`;
+  return names;
+}
+
+/** The run's one encoding (a list is refused before this, except for 10k). */
+function encodingOf(args: BenchArgs): Encoding {
+  const list = encodingList(args.encoding, '10k');
+  return typeof list === 'string' ? DEFAULT_ENCODING : (list[0] ?? DEFAULT_ENCODING);
 }
 
 function checkDriverList(list: string | undefined): string | undefined {
@@ -90,6 +109,7 @@ export function benchCommandLine() {
       const allowed = SCENARIO_FLAGS[name];
       const misplaced = SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]).find((flag) => a[flag] !== undefined && !allowed.includes(flag));
       const instances = instanceCounts(a['inventory-instances']);
+      const encodings = encodingList(a.encoding, name);
       return validate(
         misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
@@ -117,6 +137,7 @@ export function benchCommandLine() {
         checkNumber('linger-ms', a['linger-ms'], { min: 0, max: 1 }),
         checkDriverList(a.drivers),
         typeof instances === 'string' ? instances : undefined,
+        typeof encodings === 'string' ? encodings : undefined,
       );
     });
 }
@@ -155,12 +176,14 @@ export function baselineParams(args: BenchArgs): BaselineParams {
     reference: args.reference ?? b.reference,
     referenceRecords: args['reference-records'] ?? b.referenceRecords,
     via: args.via ?? b.via,
+    encoding: encodingOf(args),
   };
 }
 
 export function throughputParams(args: BenchArgs): ThroughputParams {
   const t = d['10k'];
   const instances = instanceCounts(args['inventory-instances']);
+  const encodings = encodingList(args.encoding, '10k');
   return {
     count: args.count ?? t.count,
     warmup: args.warmup ?? t.warmup,
@@ -176,6 +199,7 @@ export function throughputParams(args: BenchArgs): ThroughputParams {
     javaRecords: args['java-records'] ?? t.javaRecords,
     javaWarmupRecords: t.javaWarmupRecords,
     inventoryInstances: typeof instances === 'string' ? t.inventoryInstances : instances,
+    encodings: typeof encodings === 'string' ? t.encodings : encodings,
   };
 }
 
@@ -189,6 +213,7 @@ export function lagParams(args: BenchArgs): LagParams {
     partitions: args.partitions ?? l.partitions,
     seed: args.seed ?? l.seed,
     timeoutS: args.timeout ?? l.timeoutS,
+    encoding: encodingOf(args),
   };
 }
 
@@ -202,6 +227,7 @@ export function replayParams(args: BenchArgs): ReplayParams {
     initialStock: args['initial-stock'] ?? r.initialStock,
     partitions: args.partitions ?? r.partitions,
     timeoutS: args.timeout ?? r.timeoutS,
+    encoding: encodingOf(args),
   };
 }
 
@@ -218,6 +244,7 @@ export function restParams(args: BenchArgs): RestParams {
     partitions: args.partitions ?? r.partitions,
     seed: args.seed ?? r.seed,
     timeoutS: args.timeout ?? r.timeoutS,
+    encoding: encodingOf(args),
   };
 }
 
@@ -239,5 +266,6 @@ export async function clientsParams(args: BenchArgs): Promise<ClientsParams> {
     reference: args.reference ?? c.reference,
     javaRecords: args['java-records'] ?? c.javaRecords,
     javaWarmupRecords: c.javaWarmupRecords,
+    encoding: encodingOf(args),
   };
 }

@@ -27,6 +27,7 @@ export const ENVIRONMENT_ALIASES: Readonly<Record<string, readonly string[]>> = 
   'failure-rate': ['FAIL_RATE'],
   'report-interval': ['REPORT_INTERVAL_SEC'],
   'log-level': ['KAFKA_LOG_LEVEL', 'KAFKAJS_LOG_LEVEL'],
+  encoding: ['EVENT_ENCODING'],
 };
 
 /** Flags of the machinery itself, which the rule does not map. */

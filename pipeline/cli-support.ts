@@ -6,6 +6,7 @@ import { describeCluster, parseBrokerList } from '../kafka/cluster.js';
 import { localBrokerOptions, startLocalBroker } from '../kafka/local-broker.js';
 import { DRIVER_NAMES, LOG_LEVELS, type DriverName, type LogLevel } from '../clients/driver.js';
 import { DEFAULT_DRIVER, loadDriver } from '../clients/registry.js';
+import { DEFAULT_ENCODING, ENCODINGS } from './contracts/codec.js';
 import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, type PipelineTopics } from './contracts/topics.js';
 import type { KafkaConnection } from './kafka.js';
 import type { StageConsumerOptions } from './stage-consumer.js';
@@ -127,6 +128,11 @@ export function validate(...problems: (string | FlagProblem | undefined)[]): tru
 /** --driver: which client library talks to Kafka, by name. */
 export function withDriverOption<T>(argv: Argv<T>) {
   return argv.option('driver', { type: 'string', choices: DRIVER_NAMES, default: DEFAULT_DRIVER, describe: 'Kafka client driver' });
+}
+
+/** --encoding: how a publisher writes its events, JSON or Avro single-object encoding. */
+export function withEncodingOption<T>(argv: Argv<T>) {
+  return argv.option('encoding', { type: 'string', choices: ENCODINGS, default: DEFAULT_ENCODING, describe: 'event encoding: json, or avro (single-object encoding, schemas in pipeline/contracts/)' });
 }
 
 /** --driver, --brokers, the topic flags, and the client library's log level. */

@@ -7,6 +7,7 @@
  */
 import { Pool } from 'undici';
 import type { DriverName } from '../../clients/driver.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import type { OrderPlaced } from '../../pipeline/contracts/events.js';
 import { openClient } from '../../clients/registry.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
@@ -21,6 +22,8 @@ export interface ProbeTask {
   /** Orders go to Kafka directly, or through the REST service at `origin` (http://host:port). */
   readonly via: { readonly kind: 'kafka' } | { readonly kind: 'rest'; readonly origin: string };
   readonly brokers: readonly string[];
+  /** How orders sent to Kafka directly are written (through the REST service, the service's --encoding decides). */
+  readonly encoding: Encoding;
   readonly orderTopic: string;
   readonly resultTopic: string;
   readonly groupId: string;
@@ -91,7 +94,7 @@ export async function probeEndToEnd(task: ProbeTask): Promise<ProbeResult> {
       });
     });
     const headers = benchHeaders(intended, phase, task.runId);
-    const message = orderMessage(task.orderTopic, order, headers);
+    const message = orderMessage(task.orderTopic, order, task.encoding, headers);
     if (pool) await post(order, headers);
     else await producer.send([message]);
     const acked = clock.nowMicros();

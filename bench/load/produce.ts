@@ -5,6 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import type { DriverName, ProducerOptions } from '../../clients/driver.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import { decodeHistogram, mergeHistograms, type LatencyHistogram } from '../../pipeline/histogram.js';
 import { withDeadline } from '../measure/deadline.js';
 import type { HeaderSet, Phase } from '../measure/headers.js';
@@ -28,6 +29,7 @@ export interface ProduceLoad {
   readonly sendsPerSecond: number | null;
   /** The headers every order carries (see HeaderSet). */
   readonly headers: HeaderSet;
+  readonly encoding: Encoding;
   readonly phase: Phase;
   readonly runId: string;
   readonly eventTime: ProducerTask['eventTime'];
@@ -44,6 +46,8 @@ export interface ProduceLoadResult {
   readonly eventsPerS: number;
   readonly mbPerS: number;
   readonly meanMessageBytes: number;
+  /** The encoded order alone, without key and headers. */
+  readonly meanValueBytes: number;
   readonly produceToAck: LatencyHistogram;
   readonly sendLag: LatencyHistogram | undefined;
   /** The harness's own cost per message: making orders, serialising them to bytes (before the clock starts). */
@@ -71,6 +75,7 @@ export async function runProduceLoad(load: ProduceLoad): Promise<ProduceLoadResu
     // A rate applies to the whole load, not to each worker: each takes its share.
     sendsPerSecond: load.sendsPerSecond === null ? null : load.sendsPerSecond / load.workers,
     headers: load.headers,
+    encoding: load.encoding,
     phase: load.phase,
     runId: load.runId,
     eventTime: load.eventTime,
@@ -112,6 +117,7 @@ function summarize(results: readonly ProducerTaskResult[]): ProduceLoadResult {
     eventsPerS: spanS > 0 ? sent / spanS : 0,
     mbPerS: spanS > 0 ? bytes / spanS / 1e6 : 0,
     meanMessageBytes: sent + failed > 0 ? bytes / (sent + failed) : 0,
+    meanValueBytes: sent + failed > 0 ? sum((r) => r.valueBytes) / (sent + failed) : 0,
     produceToAck: mergeHistograms(results.map((r) => decodeHistogram(r.histogram))),
     sendLag: sendLags.length > 0 ? mergeHistograms(sendLags) : undefined,
     buildMicrosPerMessage: sent + failed > 0 ? sum((r) => r.buildMicros) / (sent + failed) : 0,

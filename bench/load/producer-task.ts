@@ -1,4 +1,5 @@
 import type { DriverName, ProducerOptions } from '../../clients/driver.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import type { HeaderSet, Phase } from '../measure/headers.js';
 
 /** One worker thread's share of a produce load: plain data, posted to the worker. */
@@ -19,8 +20,10 @@ export interface ProducerTask {
   readonly inFlight: number;
   /** This worker's sends per second on a fixed schedule (open loop, latency from each send's intended time); null: as fast as acks allow. */
   readonly sendsPerSecond: number | null;
-  /** The headers every order carries. */
+  /** The headers every order carries (with `content-type` beside them, unless `none`). */
   readonly headers: HeaderSet;
+  /** How the orders are written, prepared before the clock starts. */
+  readonly encoding: Encoding;
   /** The phase the counted orders are stamped with: a pipeline's warm-up goes through it as `warmup`. */
   readonly phase: Phase;
   readonly runId: string;
@@ -35,6 +38,8 @@ export interface ProducerTaskResult {
   readonly failed: number;
   /** Keys, values and headers of the measured messages. */
   readonly bytes: number;
+  /** Their values alone: the events as encoded. */
+  readonly valueBytes: number;
   readonly startedMicros: number;
   readonly endedMicros: number;
   /** Produce-to-ack, per message, from each send's intended time. */

@@ -3,13 +3,13 @@ import type { DriverProducer, Headers, OutgoingMessage } from '../../clients/dri
 import { errorText } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
 import { messageBytes } from '../../clients/support.js';
-import { serializeOrderPlaced } from '../../pipeline/contracts/events.js';
+import { contentTypeHeaders, encodeOrderPlaced, type Encoding } from '../../pipeline/contracts/codec.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../pipeline/histogram.js';
 import { fixedSchedule, OrderGenerator, wallClock } from '../../pipeline/producer/order-generator.js';
 import { orderMessage } from '../../pipeline/producer/order-producer.js';
 import { RateSchedule } from '../../pipeline/producer/rate-schedule.js';
 import { systemClock, waitUntil } from '../measure/clock.js';
-import { headersFor } from '../measure/headers.js';
+import { headersFor, type HeaderSet, type Phase } from '../measure/headers.js';
 import type { ProducerTask, ProducerTaskResult } from './producer-task.js';
 
 const clock = systemClock;
@@ -20,7 +20,7 @@ const MAX_OPEN_LOOP_IN_FLIGHT = 10_000;
 /** The size of the buffers prepared orders are written into. */
 const SLAB_BYTES = 4 * 1024 * 1024;
 
-/** An order ready to send: its key and its serialised value, as bytes. */
+/** An order ready to send: its key and its encoded value, as bytes. */
 interface PreparedOrder {
   readonly key: Buffer;
   readonly value: Buffer;
@@ -31,7 +31,7 @@ interface PreparedOrder {
  * measures (as Kafka's ProducerPerformance and the OpenMessaging Benchmark send prepared
  * payloads): generated, serialised and turned into bytes here, and what that took is reported.
  */
-function prepareOrders(generator: OrderGenerator, count: number): { orders: PreparedOrder[]; micros: number } {
+function prepareOrders(generator: OrderGenerator, count: number, encoding: Encoding): { orders: PreparedOrder[]; micros: number } {
   const started = clock.nowMicros();
   const orders = new Array<PreparedOrder>(count);
   // Keys and values written into large shared buffers rather than two small allocations each.
@@ -49,7 +49,8 @@ function prepareOrders(generator: OrderGenerator, count: number): { orders: Prep
   };
   for (let i = 0; i < count; i++) {
     const order = generator.next();
-    orders[i] = { key: bytesOf(order.order_id), value: bytesOf(serializeOrderPlaced(order)) };
+    const value = encodeOrderPlaced(order, encoding);
+    orders[i] = { key: bytesOf(order.order_id), value: typeof value === 'string' ? bytesOf(value) : value };
   }
   return { orders, micros: clock.nowMicros() - started };
 }
@@ -64,10 +65,21 @@ function messagesOf(orders: readonly PreparedOrder[], from: number, size: number
   return messages;
 }
 
-function bytesOf(messages: readonly OutgoingMessage[]): number {
-  let bytes = 0;
-  for (const message of messages) bytes += messageBytes(message);
-  return bytes;
+/** Bytes of the messages (keys, values, headers), and of their values alone. */
+function bytesOf(messages: readonly OutgoingMessage[]): { all: number; values: number } {
+  let all = 0;
+  let values = 0;
+  for (const message of messages) {
+    values += message.value?.length ?? 0;
+    all += messageBytes(message);
+  }
+  return { all, values };
+}
+
+/** The set's headers, with the encoding's content-type beside them; none at all for `none` (readers know Avro by its marker). */
+function orderHeaders(set: HeaderSet, intendedMicros: number, phase: Phase, runId: string, encoding: Encoding): Headers | undefined {
+  const stamp = headersFor(set, intendedMicros, phase, runId);
+  return stamp ? { ...stamp, ...contentTypeHeaders(encoding) } : undefined;
 }
 
 async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<void> {
@@ -76,7 +88,7 @@ async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<voi
   for (let warmed = 0; warmed < task.warmup; warmed += task.batchSize) {
     const size = Math.min(task.batchSize, task.warmup - warmed);
     const headers = headersFor(task.headers, clock.nowMicros(), 'warmup', task.runId);
-    inFlight.push(producer.send(Array.from({ length: size }, () => orderMessage(task.warmupTopic, generator.next(), headers))));
+    inFlight.push(producer.send(Array.from({ length: size }, () => orderMessage(task.warmupTopic, generator.next(), task.encoding, headers))));
     if (inFlight.length >= task.inFlight) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -91,6 +103,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
   let sent = 0;
   let failed = 0;
   let bytes = 0;
+  let valueBytes = 0;
   let firstError: string | undefined;
   const inFlight = new Set<Promise<void>>();
   try {
@@ -98,7 +111,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
     if (task.warmup > 0) await warmUp(producer, task);
     const warmupMicros = clock.nowMicros() - warmupStarted;
     // After the warm-up, which ran the same generator and serialiser: the cost measured is the steady one, not the JIT's first pass.
-    const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count);
+    const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count, task.encoding);
     const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
     const startedMicros = clock.nowMicros();
     const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
@@ -111,9 +124,11 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
         await waitUntil(clock, intended);
         if (sendLag) recordMicros(sendLag, clock.nowMicros() - intended);
       }
-      const messages = messagesOf(prepared.orders, built, size, task.topic, headersFor(task.headers, intended, task.phase, task.runId));
+      const messages = messagesOf(prepared.orders, built, size, task.topic, orderHeaders(task.headers, intended, task.phase, task.runId, task.encoding));
       built += size;
-      bytes += bytesOf(messages);
+      const counted = bytesOf(messages);
+      bytes += counted.all;
+      valueBytes += counted.values;
       const send: Promise<void> = producer.send(messages).then(
         () => {
           sent += size;
@@ -130,7 +145,7 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
     }
     await Promise.all(inFlight);
     const endedMicros = clock.nowMicros();
-    return { workerIndex: task.workerIndex, sent, failed, bytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros: prepared.micros, warmupMicros, firstError };
+    return { workerIndex: task.workerIndex, sent, failed, bytes, valueBytes, startedMicros, endedMicros, histogram: encodeHistogram(histogram), sendLag: sendLag ? encodeHistogram(sendLag) : null, buildMicros: prepared.micros, warmupMicros, firstError };
   } finally {
     await producer.close();
   }

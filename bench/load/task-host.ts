@@ -45,6 +45,8 @@ export async function startTask<T, P = unknown>(input: TaskInput, name: string):
         if (!answered) reject(new Error(`${name} stopped (code ${code}) without a result`));
       });
     });
+    // A task that answered is done: its thread goes, or its open port keeps the process alive (a test run never exits).
+    result.then(() => worker.terminate(), () => worker.terminate()).catch(() => undefined);
     return {
       finish: () => {
         worker.postMessage({ finish: true } satisfies TaskMessage);

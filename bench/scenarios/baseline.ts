@@ -33,7 +33,7 @@ export async function runBaseline(context: BenchContext, params: BaselineParams,
   if (params.reference && !java) throw new Error('the reference run needs Java and the Kafka tools classpath');
   const topics = await context.pipelineTopics(params.partitions);
   const viaRest = params.via === 'rest';
-  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false, ...(viaRest ? { api: { lingerMs: 0 } } : {}) }, params.timeoutS);
+  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false, ...(viaRest ? { api: { lingerMs: 0, encoding: params.encoding } } : {}) }, params.timeoutS);
   const measured = params.rate === null ? await oneAtATime(context, topics, stages, params, { kind: 'kafka' }) : await atRate(context, topics, stages, params, params.rate);
   const origin = stages.kind === 'ours' ? stages.pipeline.api?.metricsUrl : undefined;
   const rest = viaRest && origin ? await oneAtATime(context, topics, stages, params, { kind: 'rest', origin }) : undefined;
@@ -54,7 +54,7 @@ async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages:
   const probe = await startTask<ProbeResult>(
     {
       kind: 'probe',
-      task: { driver: context.client.driver.name, via, brokers: context.target.brokers, orderTopic: topics.orders, resultTopic: topics.inventory, groupId: `${context.runId}-probe-${via.kind}`, runId: context.runId, warmup: params.warmup, count: params.count, seed: params.seed + (via.kind === 'rest' ? 7 : 0), resultTimeoutMs: params.timeoutS * 1000 },
+      task: { driver: context.client.driver.name, via, brokers: context.target.brokers, encoding: params.encoding, orderTopic: topics.orders, resultTopic: topics.inventory, groupId: `${context.runId}-probe-${via.kind}`, runId: context.runId, warmup: params.warmup, count: params.count, seed: params.seed + (via.kind === 'rest' ? 7 : 0), resultTimeoutMs: params.timeoutS * 1000 },
     },
     'the end-to-end probe',
   );
@@ -67,7 +67,7 @@ async function oneAtATime(context: BenchContext, topics: PipelineTopics, stages:
 /** Open loop: a producer worker sends on the rate schedule, a reader worker times each result from its order's intended time. */
 async function atRate(context: BenchContext, topics: PipelineTopics, stages: Stages, params: BaselineParams, rate: number): Promise<Measured> {
   const reader = await startResultReader(context, topics);
-  const onePerSend = { topic: topics.orders, workers: 1, batchSize: 1, seed: params.seed };
+  const onePerSend = { topic: topics.orders, workers: 1, batchSize: 1, seed: params.seed, encoding: params.encoding };
   context.progress.phase(`warm-up: ${params.warmup} orders through the pipeline`);
   const warmupStarted = performance.now();
   if (params.warmup > 0) {

@@ -43,7 +43,7 @@ async function measureDriver(context: BenchContext, name: DriverName, params: Cl
   const warmupTopic = await topicOf('warmup');
   const load = async (what: string, topic: string, producer: ProducerOptions, shape: { count: number; batchSize: number; sendsPerSecond: number | null; headers: HeaderSet }): Promise<ProduceLoadResult> => {
     context.progress.phase(`${name}: ${what}`);
-    const result = await runProduceLoad({ driver: name, brokers: context.target.brokers, topic, warmupTopic, warmupPerWorker: params.warmup, workers: params.workers, inFlight: params.inFlight, seed: params.seed, timeoutMs: params.timeoutS * 1000, producer, phase: 'measure', runId: context.runId, eventTime: null, ...shape });
+    const result = await runProduceLoad({ driver: name, brokers: context.target.brokers, topic, warmupTopic, warmupPerWorker: params.warmup, workers: params.workers, inFlight: params.inFlight, seed: params.seed, timeoutMs: params.timeoutS * 1000, producer, phase: 'measure', runId: context.runId, eventTime: null, encoding: params.encoding, ...shape });
     if (result.failed > 0) throw new Error(`${name}: ${what}: ${result.failed} of ${shape.count} orders failed: ${result.firstError ?? 'no error given'}`);
     return result;
   };

@@ -57,7 +57,7 @@ export async function runLag(context: BenchContext, params: LagParams): Promise<
   context.onCleanup(() => sampler.stop());
 
   context.progress.phase(`producing ${count} orders at ${params.rate}/s into an inventory throttled to ${params.throttleMs} ms per order`);
-  const sent = await sendOrders(context, { topic: topics.orders, count, workers: 1, batchSize: 1, sendsPerSecond: params.rate, phase: 'measure', seed: params.seed }, params.timeoutS);
+  const sent = await sendOrders(context, { topic: topics.orders, count, workers: 1, batchSize: 1, sendsPerSecond: params.rate, phase: 'measure', seed: params.seed, encoding: params.encoding }, params.timeoutS);
   const producerStoppedMs = performance.now() - sampler.startedAt;
   sampler.draining();
   context.progress.phase('draining');

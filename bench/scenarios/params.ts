@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import type { Acks, Compression, DriverName } from '../../clients/driver.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import { JAVA_STEADY_STATE } from '../reference/java-reference.js';
 
 export type { Acks, Compression };
@@ -22,6 +23,8 @@ export interface BaselineParams {
   readonly referenceRecords: number;
   /** kafka: orders produced directly; rest: also one request at a time through the REST service, beside. */
   readonly via: 'kafka' | 'rest';
+  /** How orders (and so results) are written: json or avro. */
+  readonly encoding: Encoding;
 }
 
 export interface ThroughputParams {
@@ -43,6 +46,8 @@ export interface ThroughputParams {
   readonly javaWarmupRecords: number;
   /** Inventory processes in one group; several counts measure the scaling, each on fresh topics. */
   readonly inventoryInstances: readonly number[];
+  /** The encodings measured, each on fresh topics; two are reported side by side (figures json_…, avro_…; table encodings). */
+  readonly encodings: readonly Encoding[];
 }
 
 export interface LagParams {
@@ -55,6 +60,8 @@ export interface LagParams {
   readonly partitions: number;
   readonly seed: number;
   readonly timeoutS: number;
+  /** How orders (and so results) are written: json or avro. */
+  readonly encoding: Encoding;
 }
 
 export interface ReplayParams {
@@ -65,6 +72,8 @@ export interface ReplayParams {
   readonly initialStock: number;
   readonly partitions: number;
   readonly timeoutS: number;
+  /** How orders (and so results) are written: json or avro. */
+  readonly encoding: Encoding;
 }
 
 export interface ClientsParams {
@@ -90,6 +99,8 @@ export interface ClientsParams {
   /** Records the Java producers send after their warm-up. */
   readonly javaRecords: number;
   readonly javaWarmupRecords: number;
+  /** How orders (and so results) are written: json or avro. */
+  readonly encoding: Encoding;
 }
 
 export interface RestParams {
@@ -109,14 +120,16 @@ export interface RestParams {
   readonly partitions: number;
   readonly seed: number;
   readonly timeoutS: number;
+  /** How the service publishes the orders (its --encoding); request bodies are JSON. */
+  readonly encoding: Encoding;
 }
 
 export const DEFAULTS = {
-  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000, via: 'kafka' } satisfies BaselineParams,
-  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords, inventoryInstances: [1] } satisfies ThroughputParams,
-  lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300 } satisfies LagParams,
-  replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300 } satisfies ReplayParams,
-  rest: { connections: 50, rate: null, count: null, durationS: 10, warmup: 1_000, workers: 1, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 120 } satisfies RestParams,
+  baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000, via: 'kafka', encoding: 'json' } satisfies BaselineParams,
+  '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords, inventoryInstances: [1], encodings: ['json'] } satisfies ThroughputParams,
+  lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300, encoding: 'json' } satisfies LagParams,
+  replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300, encoding: 'json' } satisfies ReplayParams,
+  rest: { connections: 50, rate: null, count: null, durationS: 10, warmup: 1_000, workers: 1, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 120, encoding: 'json' } satisfies RestParams,
   clients: {
     drivers: [],
     count: 200_000,
@@ -133,5 +146,6 @@ export const DEFAULTS = {
     reference: true,
     javaRecords: JAVA_STEADY_STATE.measuredRecords,
     javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords,
+    encoding: 'json',
   } satisfies ClientsParams,
 } as const;

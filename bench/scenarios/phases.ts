@@ -5,6 +5,7 @@
  * everything it started.
  */
 import type { ProducerOptions } from '../../clients/driver.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { decodeHistogram, type LatencyHistogram } from '../../pipeline/histogram.js';
 import { PIPELINE_PRODUCER } from '../../pipeline/kafka.js';
@@ -22,7 +23,7 @@ export interface StageChoice {
   readonly analytics: boolean;
   readonly sessionTimeoutMs?: number;
   readonly analyticsGroup?: string;
-  readonly api?: { readonly lingerMs: number };
+  readonly api?: { readonly lingerMs: number; readonly encoding: Encoding };
 }
 
 /** A pipeline with no stages of ours: an external one, measured through its topics. */
@@ -84,7 +85,7 @@ export async function startResultReader(context: BenchContext, topics: PipelineT
   };
 }
 
-export type OrderLoad = Pick<ProduceLoad, 'count' | 'workers' | 'batchSize' | 'sendsPerSecond' | 'phase' | 'topic'> &
+export type OrderLoad = Pick<ProduceLoad, 'count' | 'workers' | 'batchSize' | 'sendsPerSecond' | 'phase' | 'topic' | 'encoding'> &
   Partial<Pick<ProduceLoad, 'warmupPerWorker' | 'warmupTopic' | 'producer' | 'inFlight' | 'headers' | 'seed' | 'eventTime'>>;
 
 /** Sends orders from worker-thread producers (processes for a driver that needs them), stamped with the run's headers. */

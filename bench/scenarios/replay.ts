@@ -1,11 +1,24 @@
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
+import { encodeOrderPlaced, type Encoding } from '../../pipeline/contracts/codec.js';
+import type { OrderPlaced } from '../../pipeline/contracts/events.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import type { BenchContext } from '../harness.js';
 import type { ReplayParams } from './params.js';
 import { sendOrders, startStages, untilDone } from './phases.js';
 import type { ScenarioOutcome } from './scenario.js';
 
-const MALFORMED = ['not json at all', '{"order_id":"ORD-BAD-1","restaurant":"Moon Base"}', '{"order_id":"ORD-BAD-2","student_id":"STU-1","restaurant":"Tower Cafe","items":[{"item":"coffee","quantity":-1,"unit_price":3.5}],"total_amount":-3.5,"placed_at":"2026-02-15T10:00:00.000Z","status":"placed"}'];
+const MALFORMED_JSON = ['not json at all', '{"order_id":"ORD-BAD-1","restaurant":"Moon Base"}', '{"order_id":"ORD-BAD-2","student_id":"STU-1","restaurant":"Tower Cafe","items":[{"item":"coffee","quantity":-1,"unit_price":3.5}],"total_amount":-3.5,"placed_at":"2026-02-15T10:00:00.000Z","status":"placed"}'];
+
+const SAMPLE_ORDER: OrderPlaced = { order_id: 'ORD-BAD-3', student_id: 'STU-1', restaurant: 'Tower Cafe', items: [{ item: 'coffee', quantity: 1, unit_price: 3.5 }], total_amount: 3.5, placed_at: '2026-02-15T10:00:00.000Z', status: 'placed' };
+
+/** Messages that are not orders, for the dead-letter topic; in Avro also an unknown schema's fingerprint and a truncated body. */
+function malformedMessages(encoding: Encoding): (string | Buffer)[] {
+  if (encoding === 'json') return MALFORMED_JSON;
+  const valid = Buffer.from(encodeOrderPlaced(SAMPLE_ORDER, 'avro'));
+  const unknownSchema = Buffer.from(valid);
+  unknownSchema.writeUInt8((unknownSchema[2] ?? 0) ^ 0xff, 2);
+  return [...MALFORMED_JSON, unknownSchema, valid.subarray(0, valid.length - 4)];
+}
 
 /** A fixed event-time schedule, so that a rerun with the same seed gives the same orders, times included. */
 const EVENT_TIME = { startIso: '2026-02-15T10:00:00.000Z', stepMs: 250 } as const;
@@ -25,10 +38,10 @@ async function analyticsPass(context: BenchContext, topics: PipelineTopics, grou
 /** The orders (and a few malformed messages) through an inventory with simulated trouble, until its group has committed them all. */
 async function processOrders(context: BenchContext, topics: PipelineTopics, params: ReplayParams): Promise<number> {
   context.progress.phase(`producing ${params.count} orders and processing them`);
-  const sent = await sendOrders(context, { topic: topics.orders, count: params.count, workers: 1, batchSize: 500, sendsPerSecond: null, phase: 'measure', seed: params.seed, eventTime: EVENT_TIME, headers: 'none' }, params.timeoutS);
+  const sent = await sendOrders(context, { topic: topics.orders, count: params.count, workers: 1, batchSize: 500, sendsPerSecond: null, phase: 'measure', seed: params.seed, eventTime: EVENT_TIME, headers: 'none', encoding: params.encoding }, params.timeoutS);
   // A few messages that are not orders, so that the dead-letter topic is part of what is replayed.
   const raw = await context.client.producer({ idempotent: false, acks: 'all', compression: 'none' });
-  await raw.send(MALFORMED.map((value) => ({ topic: topics.orders, key: null, value })));
+  await raw.send(malformedMessages(params.encoding).map((value) => ({ topic: topics.orders, key: null, value })));
   await raw.close();
   const inventory = { initialStock: params.initialStock, failureRate: params.failureRate, transientErrorRate: params.transientErrorRate, retryBackoffMs: 1, throttleMs: 0, seed: params.seed };
   const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false, inventory }, params.timeoutS);
@@ -69,6 +82,7 @@ function replayOutcome(params: ReplayParams, sent: number, messages: number, fir
   const identical = a === b && a === c;
   const differing = identical ? [] : (Object.keys(first) as (keyof Figures)[]).filter((key) => JSON.stringify(first[key]) !== JSON.stringify(second[key]) || JSON.stringify(first[key]) !== JSON.stringify(third[key]));
   const accounted = first.reserved + first.failed + first.dead_lettered;
+  const malformed = malformedMessages(params.encoding).length;
   return {
     warmup: { messages: 0, duration_ms: 0, excluded_from_figures: false },
     figures: {
@@ -89,7 +103,7 @@ function replayOutcome(params: ReplayParams, sent: number, messages: number, fir
     series: [],
     checks: [
       { name: 'replay identical', passed: identical, detail: identical ? `three passes, ${Buffer.byteLength(a)} bytes of figures each, byte for byte the same` : `differ in: ${differing.join(', ')}` },
-      { name: 'every order accounted for', passed: first.total_orders === params.count && accounted === params.count && first.pending === 0 && first.malformed === MALFORMED.length, detail: `${first.total_orders} orders: ${first.reserved} reserved, ${first.failed} failed, ${first.dead_lettered} dead-lettered, ${first.pending} pending; ${first.malformed} of ${MALFORMED.length} malformed messages dead-lettered` },
+      { name: 'every order accounted for', passed: first.total_orders === params.count && accounted === params.count && first.pending === 0 && first.malformed === malformed, detail: `${first.total_orders} orders: ${first.reserved} reserved, ${first.failed} failed, ${first.dead_lettered} dead-lettered, ${first.pending} pending; ${first.malformed} of ${malformed} malformed messages dead-lettered` },
     ],
     documents: { first_pass: first, after_offset_reset: second, fresh_group: third },
   };

@@ -62,7 +62,7 @@ async function driveHttp(context: BenchContext, origin: string, shape: { connect
 
 export async function runRest(context: BenchContext, params: RestParams): Promise<ScenarioOutcome> {
   const topics = await context.freshTopics(params.partitions);
-  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: true, api: { lingerMs: params.lingerMs } }, params.timeoutS);
+  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: true, api: { lingerMs: params.lingerMs, encoding: params.encoding } }, params.timeoutS);
   if (stages.kind !== 'ours' || !stages.pipeline.api) throw new Error('bench:rest runs its own REST service');
   const { pipeline } = stages;
   const origin = pipeline.api?.metricsUrl ?? '';

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { DriverName } from '../../clients/driver.js';
 import { eventTimeFigures, type Figures, type MetricsDocument } from '../../pipeline/analytics/figures.js';
+import type { Encoding } from '../../pipeline/contracts/codec.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import type { GroupWatch } from '../measure/offsets.js';
 import { StageProcess } from './stage-process.js';
@@ -33,8 +34,8 @@ export interface PipelineSpec {
   readonly inventoryInstances: number;
   readonly inventory: InventorySettings;
   readonly analytics: boolean;
-  /** The REST service (pipeline:api), with its linger; undefined: none. */
-  readonly api?: { readonly lingerMs: number };
+  /** The REST service (pipeline:api), with its linger and the encoding it publishes in; undefined: none. */
+  readonly api?: { readonly lingerMs: number; readonly encoding: Encoding };
   /** A CPU profile of each stage, written to logDir. */
   readonly profile: boolean;
   readonly startTimeoutMs: number;
@@ -192,7 +193,7 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
   const starting = [
     ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
     ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0'])] : []),
-    ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs)], API_LINE)] : []),
+    ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs), '--encoding', spec.api.encoding], API_LINE)] : []),
   ];
   const started = await Promise.allSettled(starting);
   const failed = started.find((s) => s.status === 'rejected');

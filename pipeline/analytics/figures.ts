@@ -1,4 +1,5 @@
-import { FAILURE_REASONS, parseInventoryResult, parseOrderPlaced, type FailureReason } from '../contracts/events.js';
+import { decodeInventoryResult, decodeOrderPlaced } from '../contracts/codec.js';
+import { FAILURE_REASONS, type FailureReason } from '../contracts/events.js';
 import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES, DLQ_HEADERS, ORDER_HEADERS } from '../contracts/topics.js';
@@ -68,7 +69,7 @@ export class OrderAnalytics {
 
   /** Counts an order; says whether it was one not seen before. */
   ingestOrder(message: IncomingMessage): boolean {
-    const parsed = parseOrderPlaced(message.value);
+    const parsed = decodeOrderPlaced(message.value, message.headers);
     if (!parsed.ok || this.orders.has(parsed.value.order_id)) return false;
     const order = parsed.value;
     this.orders.set(order.order_id, { restaurant: order.restaurant, totalCents: toCents(order.total_amount) });
@@ -79,7 +80,7 @@ export class OrderAnalytics {
 
   /** Counts an order's first result; returns what was counted (its latency when known), undefined for a repeat or an invalid one. */
   ingestResult(message: IncomingMessage): CountedResult | undefined {
-    const parsed = parseInventoryResult(message.value);
+    const parsed = decodeInventoryResult(message.value, message.headers);
     if (!parsed.ok || this.results.has(parsed.value.order_id)) return undefined;
     const result = parsed.value;
     this.results.set(result.order_id, { status: result.status, reason: result.reason });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** npm run pipeline:api -- [--port P] : the order service, POST /order. */
-import { checkNumber, commandLine, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+/** npm run pipeline:api -- [--port P] [--encoding json|avro] : the order service, POST /order. */
+import { checkNumber, commandLine, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions } from '../cli-support.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { KafkaOrderSink } from './kafka-sink.js';
 import { buildOrderApi } from './server.js';
@@ -9,7 +9,7 @@ import { buildOrderApi } from './server.js';
 const DEFAULT_LINGER_MS = 0;
 
 const stage = 'pipeline:api';
-const args = await parseCommandLine(withKafkaOptions(commandLine(stage, '$0 [--port P] [--host H]', 'The order service: POST /order publishes an OrderPlaced event; GET /health.'))
+const args = await parseCommandLine(withEncodingOption(withKafkaOptions(commandLine(stage, '$0 [--port P] [--host H] [--encoding json|avro]', 'The order service: POST /order (a JSON body) publishes an OrderPlaced event in the chosen encoding; GET /health.')))
   .option('port', { type: 'number', default: 3000, describe: 'HTTP port' })
   .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
   .option('send-timeout-ms', { type: 'number', default: 5_000, describe: 'answer 503 when Kafka has not acknowledged an order within this' })
@@ -29,7 +29,7 @@ try {
   // Few retries: a client waiting on POST /order should hear 503 in seconds, not after minutes.
   const client = await openStageClient(connection, 'order-api', { retries: 2 });
   await ensurePipelineTopics(client, topics, ['orders']);
-  const sink = new KafkaOrderSink(client, topics.orders, { lingerMs: args['linger-ms'], maxBatch: args['max-batch'] });
+  const sink = new KafkaOrderSink(client, topics.orders, args.encoding, { lingerMs: args['linger-ms'], maxBatch: args['max-batch'] });
   const app = buildOrderApi({ sink, sendTimeoutMs: args['send-timeout-ms'] });
   await app.listen({ port: args.port, host: args.host });
   onShutdown(stage, async () => {
@@ -38,7 +38,7 @@ try {
   });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args.port;
-  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} on ${connection.brokers.join(',')} (${connection.driver})`);
+  console.log(`${stage}: POST http://${args.host}:${port}/order → ${topics.orders} (${args.encoding}) on ${connection.brokers.join(',')} (${connection.driver})`);
 } catch (error) {
   exitWithError(stage, error);
 }

@@ -1,4 +1,5 @@
 import type { KafkaClient } from '../../clients/driver.js';
+import type { Encoding } from '../contracts/codec.js';
 import type { OrderPlaced } from '../contracts/events.js';
 import { OrderBatcher, type BatcherOptions } from '../producer/order-batcher.js';
 import { OrderPublisher } from '../producer/order-producer.js';
@@ -16,6 +17,7 @@ export class KafkaOrderSink implements OrderSink {
   constructor(
     private readonly client: KafkaClient,
     private readonly topic: string,
+    private readonly encoding: Encoding,
     private readonly batching: BatcherOptions,
   ) {}
 
@@ -32,7 +34,7 @@ export class KafkaOrderSink implements OrderSink {
     if (this.batcher) return Promise.resolve(this.batcher);
     this.connecting ??= (async () => {
       try {
-        const publisher = await OrderPublisher.open(this.client, this.topic);
+        const publisher = await OrderPublisher.open(this.client, this.topic, this.encoding);
         this.publisher = publisher;
         this.batcher = new OrderBatcher(publisher, this.batching);
         return this.batcher;

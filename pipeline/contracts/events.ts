@@ -66,7 +66,12 @@ export function parseEvent<T>(schema: z.ZodType<T>, value: Buffer | null): Parse
   } catch (error) {
     return { ok: false, error: `${DLQ_ERROR_CODES.invalidJson}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const result = schema.safeParse(json);
+  return validateEvent(schema, json);
+}
+
+/** Checks a decoded event (from JSON or Avro) against its schema: the error is `invalid_event: …`, naming the field. */
+export function validateEvent<T>(schema: z.ZodType<T>, decoded: unknown): Parsed<T> {
+  const result = schema.safeParse(decoded);
   return result.success ? { ok: true, value: result.data } : { ok: false, error: `${DLQ_ERROR_CODES.invalidEvent}: ${describeIssues(result.error)}` };
 }
 

@@ -1,6 +1,12 @@
 /** Message headers as every stage and the bench read them: a name to bytes (or text). */
 export type MessageHeaders = Readonly<Record<string, Buffer | string>>;
 
+/**
+ * The encoding of an event's value, on orders and results: `application/json` or `application/avro`
+ * (pipeline/contracts/codec.ts). A message without it is told apart by the Avro marker.
+ */
+export const CONTENT_TYPE_HEADER = 'content-type';
+
 /** A header's value as UTF-8 text, or undefined when the message does not carry it. */
 export function headerText(headers: MessageHeaders | undefined, name: string): string | undefined {
   return headers?.[name]?.toString();

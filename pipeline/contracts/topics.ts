@@ -39,8 +39,12 @@ export const DLQ_HEADERS = {
 export const DLQ_ERROR_CODES = {
   /** Not UTF-8 JSON (or an empty message). */
   invalidJson: 'invalid_json',
-  /** JSON, but not a valid OrderPlaced: the field and what is wrong with it follow. */
+  /** Decoded (JSON or Avro), but not a valid OrderPlaced: the field and what is wrong with it follow. */
   invalidEvent: 'invalid_event',
+  /** Avro single-object encoding whose schema fingerprint is none of the schemas the reader knows. */
+  unknownSchema: 'unknown_schema',
+  /** Declared or marked as Avro, but not a whole single-object message: no marker, truncated, or a body its schema cannot decode. */
+  malformedAvro: 'malformed_avro',
   /** A valid order whose processing threw on every attempt. */
   retriesExhausted: 'retries_exhausted',
 } as const;

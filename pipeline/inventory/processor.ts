@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderIdOf, parseOrderPlaced, type InventoryResult } from '../contracts/events.js';
+import { decodeOrderPlaced, type Encoding } from '../contracts/codec.js';
+import type { InventoryResult } from '../contracts/events.js';
+import type { MessageHeaders } from '../contracts/headers.js';
 import { isRestaurant } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES } from '../contracts/topics.js';
 import { simulatedFailure, transientError, type TroubleSettings } from './simulation.js';
@@ -19,7 +21,8 @@ export interface RetryPolicy {
 }
 
 export type Outcome =
-  | { readonly kind: 'result'; readonly result: InventoryResult; readonly attempts: number }
+  /** The result goes out in its order's encoding. */
+  | { readonly kind: 'result'; readonly result: InventoryResult; readonly attempts: number; readonly encoding: Encoding }
   | { readonly kind: 'dead-letter'; readonly error: string; readonly orderId: string | undefined; readonly attempts: number };
 
 /** What the inventory stage does with one message from order-events: a result, or a dead letter with its reason. */
@@ -31,9 +34,10 @@ export class InventoryProcessor {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async process(value: Buffer | null): Promise<Outcome> {
-    const parsed = parseOrderPlaced(value);
-    if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: orderIdOf(value), attempts: 0 };
+  /** One order, in either encoding (its headers say which, else its first bytes). */
+  async process(value: Buffer | null, headers?: MessageHeaders): Promise<Outcome> {
+    const parsed = decodeOrderPlaced(value, headers);
+    if (!parsed.ok) return { kind: 'dead-letter', error: parsed.error, orderId: parsed.orderId, attempts: 0 };
     const order = parsed.value;
     const { restaurant } = order;
     if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: `${DLQ_ERROR_CODES.invalidEvent}: restaurant: unknown restaurant`, orderId: order.order_id, attempts: 0 };
@@ -55,7 +59,7 @@ export class InventoryProcessor {
           processed_at: this.clock().toISOString(),
           processing_time_ms: Math.round((performance.now() - started) * 1000) / 1000,
         };
-        return { kind: 'result', result, attempts: attempt };
+        return { kind: 'result', result, attempts: attempt, encoding: parsed.encoding };
       } catch (error) {
         const retriable = error instanceof TransientProcessingError && error.retriable;
         if (!retriable) throw error;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
-import { serializeInventoryResult } from '../contracts/events.js';
+import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
@@ -87,7 +87,7 @@ export class InventoryService {
       for (const message of batch.messages) {
         if (!context.isActive()) break;
         if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
-        const outcome = await this.processor.process(message.value);
+        const outcome = await this.processor.process(message.value, message.headers);
         this.count(outcome);
         outgoing.push(outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition));
         lastOffset = message.offset;
@@ -97,9 +97,9 @@ export class InventoryService {
     });
   }
 
-  /** The order's headers travel on with its result (trace context, a benchmark's send time). */
+  /** In the order's encoding; the order's headers travel on with it (trace context, a benchmark's send time), content-type set to the result's. */
   private resultMessage(message: ConsumedMessage, outcome: Extract<Outcome, { kind: 'result' }>): OutgoingMessage {
-    return { topic: this.options.topics.inventory, key: outcome.result.order_id, value: serializeInventoryResult(outcome.result), headers: message.headers };
+    return { topic: this.options.topics.inventory, key: outcome.result.order_id, value: encodeInventoryResult(outcome.result, outcome.encoding), headers: { ...message.headers, ...contentTypeHeaders(outcome.encoding) } };
   }
 
   /** The message as received (value byte for byte, its headers kept), with headers saying why and where from. */

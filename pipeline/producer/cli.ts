@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-/** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] */
+/** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] [--encoding json|avro] */
 import { randomInt } from 'node:crypto';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions } from '../cli-support.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
@@ -11,7 +11,7 @@ const stage = 'pipeline:producer';
 /** --rate and --delay-ms exclude each other: the one on the command line wins over the other's variable. */
 const PACINGS = ['rate', 'delay-ms'];
 
-const args = await parseCommandLine(withKafkaOptions(commandLine(stage, '$0 --count N [--rate R | --delay-ms D] [--seed S]', 'Publishes N OrderPlaced events and exits with a summary.'))
+const args = await parseCommandLine(withEncodingOption(withKafkaOptions(commandLine(stage, '$0 --count N [--rate R | --delay-ms D] [--seed S] [--encoding json|avro]', 'Publishes N OrderPlaced events and exits with a summary.')))
   .option('count', { type: 'number', demandOption: true, describe: 'how many orders to publish' })
   .option('rate', { type: 'number', describe: 'orders per second (a fixed schedule); default: as fast as acks allow' })
   .option('delay-ms', { type: 'number', describe: 'wait this long between single-order sends' })
@@ -41,7 +41,7 @@ try {
   const client = await openStageClient(connection, 'order-producer');
   await ensurePipelineTopics(client, topics, ['orders']);
 
-  const publisher = await OrderPublisher.open(client, topics.orders);
+  const publisher = await OrderPublisher.open(client, topics.orders, args.encoding);
   const abort = new AbortController();
   onShutdown(stage, () => {
     abort.abort();
@@ -64,7 +64,7 @@ try {
   if (showProgress) process.stderr.write('\r\x1b[K');
   await publisher.close();
   console.log(
-    `sent ${summary.sent} orders to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
+    `sent ${summary.sent} orders (${args.encoding}) to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
   );
   if (summary.firstError) process.stderr.write(`pipeline:producer: first failure: ${summary.firstError}\n`);
   process.exit(summary.failed > 0 || summary.sent < args.count ? 1 : 0);

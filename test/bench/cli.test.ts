@@ -16,6 +16,8 @@ describe('bench command line (as a user runs it)', function () {
     [['fastest'], /^bench: Unknown argument: fastest/],
     [['10k', '--inventory-instances', '1,0'], /^bench: --inventory-instances takes whole numbers from 1 to 64, comma-separated, got 1,0 \(see --help\)$/],
     [['lag', '--pipeline', 'external'], /^bench: --pipeline external applies to baseline and 10k; lag runs its own pipeline \(see --help\)$/],
+    [['baseline', '--encoding', 'json,avro'], /^bench: --encoding takes one encoding for baseline \(json or avro\); only 10k measures both side by side, got json,avro \(see --help\)$/],
+    [['10k', '--encoding', 'json,xml'], /^bench: --encoding takes json or avro, or both comma-separated, got json,xml \(see --help\)$/],
     [['clients', '--drivers', 'kafkajs,rdkafka'], /^bench: --drivers takes names from kafkajs, platformatic, confluent, got rdkafka \(see --help\)$/],
   ];
   for (const [args, expected] of bad) {

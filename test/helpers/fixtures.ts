@@ -1,3 +1,6 @@
 /** The OrderPlaced example of docs/DESIGN.md, byte for byte as another Kafka client would write it. */
 export const DESIGN_EXAMPLE_ORDER =
   '{"order_id":"ORD-000001","student_id":"STU-0042","restaurant":"Spartan Eats","items":[{"item":"burger","quantity":2,"unit_price":8.5}],"total_amount":17.0,"placed_at":"2026-02-15T10:23:15.123Z","status":"placed"}';
+
+/** The same order in Avro single-object encoding (order-placed-v1.avsc), as docs/DESIGN.md shows it in hex. */
+export const DESIGN_EXAMPLE_ORDER_AVRO = Buffer.from('c301d4721ed2a0a8dd66144f52442d303030303031105354552d30303432185370617274616e2045617473020c62757267657204a40d00c81ae6ba9b8d8c6700', 'hex');

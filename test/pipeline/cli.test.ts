@@ -8,7 +8,8 @@ import type { Figures, MetricsDocument } from '../../pipeline/analytics/figures.
 import { runCli } from '../helpers/cli.js';
 import { TEST_DRIVERS, testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
-import { createPipelineTopics } from '../helpers/pipeline.js';
+import { decodeOrderPlaced } from '../../pipeline/contracts/codec.js';
+import { createPipelineTopics, headerText, readMessages } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/processes.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
@@ -30,6 +31,8 @@ describe('pipeline command lines (as a user runs them)', function () {
     ['pipeline/inventory/cli.js', ['--transient-error-rate', 'lots'], /^pipeline:inventory: --transient-error-rate must be a number from 0 to 1/],
     ['pipeline/analytics/cli.js', ['--http-port', '70000'], /^pipeline:analytics: --http-port must be a whole number from 0 to 65535, got 70000/],
     ['pipeline/api/cli.js', ['--colour', 'blue'], /^pipeline:api: Unknown argument: colour/],
+    ['pipeline/producer/cli.js', ['--count', '5', '--encoding', 'xml'], /^pipeline:producer: Invalid values: Argument: encoding, Given: "xml", Choices: "json", "avro" \(see --help\)$/],
+    ['pipeline/api/cli.js', ['--encoding', 'protobuf'], /^pipeline:api: Invalid values: Argument: encoding, Given: "protobuf", Choices: "json", "avro" \(see --help\)$/],
     ['pipeline/inventory/cli.js', ['--driver', 'rdkafka'], /^pipeline:inventory: Invalid values: Argument: driver, Given: "rdkafka", Choices: "kafkajs", "platformatic", "confluent" \(see --help\)$/],
   ];
   for (const [script, args, expected] of bad) {
@@ -46,9 +49,20 @@ describe('pipeline command lines (as a user runs them)', function () {
     const brokers = (await testBrokers()).join(',');
     const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--dlq-topic', topics.deadLetter, '--count', '250', '--seed', '77']);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout.trim()).to.match(new RegExp(`^sent 250 orders to ${topics.orders} in [\\d.]+ s \\(\\d+ orders/s\\), 0 failed; seed 77$`));
+    expect(result.stdout.trim()).to.match(new RegExp(`^sent 250 orders \\(json\\) to ${topics.orders} in [\\d.]+ s \\(\\d+ orders/s\\), 0 failed; seed 77$`));
     const offsets = await admin.endOffsets(topics.orders);
     expect(offsets.reduce((sum, p) => sum + p.high, 0)).to.equal(250);
+  });
+
+  it('pipeline:producer with EVENT_ENCODING=avro publishes Avro single-object messages that say so', async () => {
+    const topics = await createPipelineTopics(admin, cleanup, 1);
+    const brokers = (await testBrokers()).join(',');
+    const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--count', '20', '--seed', '5'], { ...process.env, EVENT_ENCODING: 'avro' });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/^sent 20 orders \(avro\) to /);
+    const client = await testClient('kafkajs', 'cli-avro-reader');
+    const messages = await readMessages(client, topics.orders, 20, cleanup);
+    expect(messages.every((m) => m.value?.subarray(0, 2).toString('hex') === 'c301' && headerText(m, 'content-type') === 'application/avro' && decodeOrderPlaced(m.value, m.headers).ok)).to.equal(true);
   });
 
   for (const driver of TEST_DRIVERS) {

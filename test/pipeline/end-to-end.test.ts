@@ -1,19 +1,29 @@
 import { expect } from 'chai';
 import type { DriverAdmin, DriverProducer, KafkaClient } from '../../clients/driver.js';
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
-import { parseInventoryResult, serializeOrderPlaced, type OrderPlaced } from '../../pipeline/contracts/events.js';
+import { AvroSingleObjectCodec, decodeInventoryResult, encodeOrderPlaced, ENCODINGS, loadAvroSchema, type Encoding } from '../../pipeline/contracts/codec.js';
+import type { OrderPlaced } from '../../pipeline/contracts/events.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
-import { DESIGN_EXAMPLE_ORDER } from '../helpers/fixtures.js';
+import { DESIGN_EXAMPLE_ORDER, DESIGN_EXAMPLE_ORDER_AVRO } from '../helpers/fixtures.js';
 import { requireDriver, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
 import { Cleanup } from '../helpers/kafka.js';
 import { createPipelineTopics, headerText, readMessages, settledFigures, startAnalytics, startInventory, type InventorySettings } from '../helpers/pipeline.js';
 
 const START = new Date('2026-02-15T10:00:30.000Z');
 
-for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} driver (real broker)`, function () {
+/**
+ * Every driver in both encodings: a suite takes about 6 s on a warm local broker (measured on the
+ * project's 2-core machine), so the whole matrix stays under a minute.
+ */
+const SUITES = TEST_DRIVERS.flatMap((driver) => ENCODINGS.map((encoding) => ({ driver, encoding })));
+
+/** The same order in this suite's encoding, as bytes another client would write. */
+const asWritten = (order: OrderPlaced, encoding: Encoding): string | Buffer => encodeOrderPlaced(order, encoding);
+
+for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${driver} driver, ${encoding} (real broker)`, function () {
   this.timeout(120_000);
   const cleanup = new Cleanup();
   let kafka: KafkaClient;
@@ -29,10 +39,10 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
   afterEach(() => cleanup.run());
   after(() => (ready ? admin.close() : undefined));
 
-  async function publish(topics: PipelineTopics, count: number, seed: number): Promise<OrderPlaced[]> {
+  async function publish(topics: PipelineTopics, count: number, seed: number, as: Encoding = encoding): Promise<OrderPlaced[]> {
     const generator = new OrderGenerator({ seed, placedAt: fixedSchedule(START, 1_000) });
     const sent: OrderPlaced[] = [];
-    const publisher = await OrderPublisher.open(kafka, topics.orders);
+    const publisher = await OrderPublisher.open(kafka, topics.orders, as);
     cleanup.add(() => publisher.close());
     const recording = {
       next: (): OrderPlaced => {
@@ -52,11 +62,11 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     return producer;
   }
 
-  async function runPipeline(count: number, seed: number, settings: InventorySettings, partitions = 3): Promise<{ figures: Figures; orders: OrderPlaced[]; topics: PipelineTopics }> {
+  async function runPipeline(count: number, seed: number, settings: InventorySettings, partitions = 3, as: Encoding = encoding): Promise<{ figures: Figures; orders: OrderPlaced[]; topics: PipelineTopics }> {
     const topics = await createPipelineTopics(admin, cleanup, partitions);
     await startInventory(kafka, topics, cleanup, settings);
     const analytics = await startAnalytics(kafka, topics, cleanup);
-    const orders = await publish(topics, count, seed);
+    const orders = await publish(topics, count, seed, as);
     return { figures: await settledFigures(analytics, count), orders, topics };
   }
 
@@ -64,7 +74,9 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     const { figures, orders, topics } = await runPipeline(150, 11, {});
     const results = await readMessages(kafka, topics.inventory, 150, cleanup);
     expect(new Set(results.map((m) => m.key?.toString())).size).to.equal(150);
-    expect(results.every((m) => parseInventoryResult(m.value).ok)).to.equal(true);
+    // Each result in its order's encoding, and saying so.
+    expect(results.every((m) => decodeInventoryResult(m.value, m.headers).ok && m.value?.[0] === (encoding === 'avro' ? 0xc3 : 0x7b))).to.equal(true);
+    expect(new Set(results.map((m) => headerText(m, 'content-type')))).to.deep.equal(new Set([encoding === 'avro' ? 'application/avro' : 'application/json']));
 
     expect(figures).to.include({ total_orders: 150, reserved: 150, failed: 0, dead_lettered: 0, pending: 0, failure_rate: 0 });
     expect(figures.orders_per_minute).to.deep.equal({ '2026-02-15T10:00': 30, '2026-02-15T10:01': 60, '2026-02-15T10:02': 60 });
@@ -77,11 +89,11 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     expect(figures.latency_ms.count).to.equal(150);
   });
 
-  it('processes and counts an order written by any client in the documented JSON', async () => {
+  it(`processes and counts an order written by any client in the documented ${encoding}, without a content-type header`, async () => {
     const topics = await createPipelineTopics(admin, cleanup);
     await startInventory(kafka, topics, cleanup);
     const analytics = await startAnalytics(kafka, topics, cleanup);
-    await (await rawProducer()).send([{ topic: topics.orders, key: 'ORD-000001', value: DESIGN_EXAMPLE_ORDER }]);
+    await (await rawProducer()).send([{ topic: topics.orders, key: 'ORD-000001', value: encoding === 'avro' ? DESIGN_EXAMPLE_ORDER_AVRO : DESIGN_EXAMPLE_ORDER }]);
     const figures = await settledFigures(analytics, 1);
     expect(figures).to.include({ total_orders: 1, reserved: 1 });
     expect(figures.by_restaurant['Spartan Eats']).to.deep.equal({ orders: 1, revenue: 17 });
@@ -91,17 +103,12 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     const topics = await createPipelineTopics(admin, cleanup, 1);
     const inventory = await startInventory(kafka, topics, cleanup);
     const analytics = await startAnalytics(kafka, topics, cleanup);
-    const bad = [
-      ['not JSON', '{"order_id": "ORD-X1", oops', /^invalid_json: /],
-      ['missing fields', '{"order_id":"ORD-X2","restaurant":"Tower Cafe"}', /^invalid_event: student_id: /],
-      ['unknown restaurant', DESIGN_EXAMPLE_ORDER.replace('ORD-000001', 'ORD-X3').replace('Spartan Eats', 'Moon Base'), /^invalid_event: restaurant: unknown restaurant/],
-      ['negative quantity', DESIGN_EXAMPLE_ORDER.replace('ORD-000001', 'ORD-X4').replace('"quantity":2', '"quantity":-2'), /^invalid_event: items\.0\.quantity: /],
-    ] as const;
+    const bad = encoding === 'json' ? badJson() : badAvro();
     const producer = await rawProducer();
     const valid = new OrderGenerator({ seed: 3, placedAt: fixedSchedule(START, 100) });
     const messages = [];
     for (const [, value] of bad) {
-      messages.push({ topic: topics.orders, key: null, value }, { topic: topics.orders, key: 'k', value: serializeOrderPlaced(valid.next()) });
+      messages.push({ topic: topics.orders, key: null, value }, { topic: topics.orders, key: 'k', value: asWritten(valid.next(), encoding) });
     }
     await producer.send(messages);
 
@@ -111,13 +118,13 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     expect(deadLetters).to.have.length(4);
     deadLetters.forEach((letter, i) => {
       const [what, value, reason] = bad[i] ?? ['?', '', /^$/];
-      expect(letter.value?.toString(), what).to.equal(value);
+      expect(letter.value?.equals(Buffer.from(value)), `${what}: byte for byte`).to.equal(true);
       expect(headerText(letter, DLQ_HEADERS.error), what).to.match(reason);
       expect(headerText(letter, DLQ_HEADERS.sourceTopic)).to.equal(topics.orders);
       expect(headerText(letter, DLQ_HEADERS.sourcePartition)).to.equal('0');
       expect(headerText(letter, DLQ_HEADERS.sourceOffset)).to.equal(String(i * 2));
     });
-    expect(deadLetters.slice(1).map((m) => m.key?.toString())).to.deep.equal(['ORD-X2', 'ORD-X3', 'ORD-X4']);
+    expect(deadLetters.map((m) => m.key?.toString() ?? null)).to.deep.equal(encoding === 'json' ? [null, 'ORD-X2', 'ORD-X3', 'ORD-X4'] : [null, null, 'ORD-X3', 'ORD-X4']);
     expect(inventory.stats).to.include({ processed: 8, reserved: 4, deadLettered: 4 });
   });
 
@@ -134,11 +141,11 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     expect(sometimes.figures.reserved + sometimes.figures.dead_lettered).to.equal(200);
   });
 
-  it('fails orders with out_of_stock when stock runs out; the same seed gives the same orders and figures', async () => {
+  it(`fails orders with out_of_stock when stock runs out; the same seed gives the same orders and figures${encoding === 'json' ? '' : ', in Avro as in JSON'}`, async () => {
     const settings = { initialStock: 10, trouble: { seed: 4, failureRate: 0.1, transientErrorRate: 0 } };
-    // One partition, so that both runs process orders in the same order and exhaust stock alike.
+    // One partition, so that both runs process orders in the same order and exhaust stock alike; the second in JSON.
     const first = await runPipeline(120, 99, settings, 1);
-    const second = await runPipeline(120, 99, settings, 1);
+    const second = await runPipeline(120, 99, settings, 1, 'json');
     expect(first.figures.failures_by_reason.out_of_stock).to.be.greaterThan(0);
     expect(first.figures.failures_by_reason.simulated_failure).to.be.greaterThan(0);
     expect(first.figures.reserved).to.be.greaterThan(0);
@@ -147,4 +154,49 @@ for (const driver of TEST_DRIVERS) describe(`the pipeline end to end, ${driver} 
     const withoutLatency = (f: Figures): string => figuresJson({ ...f, latency_ms: { ...f.latency_ms, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, p99_99: 0, max: 0 } });
     expect(withoutLatency(second.figures)).to.equal(withoutLatency(first.figures));
   });
+
+  if (encoding === 'avro') {
+    it('reads orders of both encodings and of both OrderPlaced schemas on one topic, and answers each in its own encoding', async () => {
+      const topics = await createPipelineTopics(admin, cleanup, 1);
+      const inventory = await startInventory(kafka, topics, cleanup);
+      const analytics = await startAnalytics(kafka, topics, cleanup);
+      const generator = new OrderGenerator({ seed: 31, placedAt: fixedSchedule(START, 100) });
+      const [json, v1, v2] = [generator.next(), generator.next(), generator.next()];
+      const newer = loadAvroSchema('order-placed-v2.avsc');
+      const v2Bytes = new AvroSingleObjectCodec(newer, [newer]).encode({ ...v2, items: v2.items.map((l) => ({ item: l.item, quantity: l.quantity, unit_price_cents: Math.round(l.unit_price * 100) })), total_amount_cents: Math.round(v2.total_amount * 100), placed_at: Date.parse(v2.placed_at), pickup_note: 'at the desk' });
+      await (await rawProducer()).send([
+        { topic: topics.orders, key: json.order_id, value: asWritten(json, 'json') },
+        { topic: topics.orders, key: v1.order_id, value: asWritten(v1, 'avro') },
+        { topic: topics.orders, key: v2.order_id, value: v2Bytes },
+      ]);
+      const figures = await settledFigures(analytics, 3);
+      expect(figures).to.include({ total_orders: 3, reserved: 3, malformed: 0 });
+      const results = await readMessages(kafka, topics.inventory, 3, cleanup);
+      expect(results.map((m) => [m.key?.toString(), decodeInventoryResult(m.value, m.headers).ok && m.value?.[0]])).to.deep.equal([[json.order_id, 0x7b], [v1.order_id, 0xc3], [v2.order_id, 0xc3]]);
+      expect(inventory.stats).to.include({ processed: 3, reserved: 3, deadLettered: 0 });
+    });
+  }
 });
+
+/** Bad JSON orders and the reason each must be dead-lettered with. */
+function badJson(): readonly (readonly [string, string | Buffer, RegExp])[] {
+  return [
+    ['not JSON', '{"order_id": "ORD-X1", oops', /^invalid_json: /],
+    ['missing fields', '{"order_id":"ORD-X2","restaurant":"Tower Cafe"}', /^invalid_event: student_id: /],
+    ['unknown restaurant', DESIGN_EXAMPLE_ORDER.replace('ORD-000001', 'ORD-X3').replace('Spartan Eats', 'Moon Base'), /^invalid_event: restaurant: unknown restaurant/],
+    ['negative quantity', DESIGN_EXAMPLE_ORDER.replace('ORD-000001', 'ORD-X4').replace('"quantity":2', '"quantity":-2'), /^invalid_event: items\.0\.quantity: /],
+  ];
+}
+
+/** Bad Avro orders: a schema nobody knows, a cut-off body, and well-formed Avro that is not a valid order. */
+function badAvro(): readonly (readonly [string, string | Buffer, RegExp])[] {
+  const example: OrderPlaced = { order_id: 'ORD-X', student_id: 'STU-0042', restaurant: 'Spartan Eats', items: [{ item: 'burger', quantity: 2, unit_price: 8.5 }], total_amount: 17, placed_at: '2026-02-15T10:23:15.123Z', status: 'placed' };
+  const unknownSchema = Buffer.from(DESIGN_EXAMPLE_ORDER_AVRO);
+  unknownSchema.writeUInt8((unknownSchema[9] ?? 0) ^ 0x5a, 9);
+  return [
+    ['an unknown schema', unknownSchema, /^unknown_schema: fingerprint [0-9a-f]{16} is none of /],
+    ['a truncated body', DESIGN_EXAMPLE_ORDER_AVRO.subarray(0, 30), /^malformed_avro: order-placed-v1\.avsc: truncated buffer/],
+    ['unknown restaurant', asWritten({ ...example, order_id: 'ORD-X3', restaurant: 'Moon Base' as OrderPlaced['restaurant'] }, 'avro'), /^invalid_event: restaurant: unknown restaurant/],
+    ['negative quantity', asWritten({ ...example, order_id: 'ORD-X4', items: [{ item: 'burger', quantity: -2, unit_price: 8.5 }], total_amount: -17 }, 'avro'), /^invalid_event: items\.0\.quantity: /],
+  ];
+}

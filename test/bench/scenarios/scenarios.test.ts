@@ -10,7 +10,7 @@ import { runScenario, type RunOptions } from '../../../bench/runner.js';
 import { runBaseline } from '../../../bench/scenarios/baseline.js';
 import { runLag } from '../../../bench/scenarios/lag.js';
 import { runReplay } from '../../../bench/scenarios/replay.js';
-import type { BaselineParams, ClientsParams, RestParams, ThroughputParams } from '../../../bench/scenarios/params.js';
+import type { BaselineParams, ClientsParams, ReplayParams, RestParams, ThroughputParams } from '../../../bench/scenarios/params.js';
 import { runClients } from '../../../bench/scenarios/clients.js';
 import { runRest } from '../../../bench/scenarios/rest.js';
 import { installedDrivers } from '../../../clients/registry.js';
@@ -36,7 +36,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   const runJson = (dir: string): RunResult => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
   const csv = (dir: string, name: string): Record<string, string>[] => parse(readFileSync(join(dir, name), 'utf8'), { columns: true });
 
-  const baseline: BaselineParams = { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60, reference: false, referenceRecords: 500, via: 'kafka' };
+  const baseline: BaselineParams = { count: 60, warmup: 10, rate: null, partitions: 3, seed: 1, timeoutS: 60, reference: false, referenceRecords: 500, via: 'kafka', encoding: 'json' };
 
   it('baseline, one at a time: both latencies for every order, the warm-up left out; the inventory a process of its own', async () => {
     const { result, dir } = await runScenario('baseline', baseline, (context, p) => runBaseline(context, p), options('baseline'));
@@ -73,7 +73,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   });
 
   it('rest: concurrent POST /order, every 202 exactly one order on the topic and one result', async () => {
-    const params: RestParams = { connections: 16, rate: null, count: 600, durationS: 10, warmup: 50, workers: 2, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 60 };
+    const params: RestParams = { connections: 16, rate: null, count: 600, durationS: 10, warmup: 50, workers: 2, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 60, encoding: 'avro' };
     const { result } = await runScenario('rest', params, runRest, options('rest'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.figures).to.include({ requests: 600, accepted: 600, status_202: 600, orders_on_topic: 600, results: 600 });
@@ -81,7 +81,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   });
 
   it('rest at a rate: latency from intended times, the send lag apart', async () => {
-    const params: RestParams = { connections: 8, rate: 200, count: 200, durationS: 10, warmup: 20, workers: 1, lingerMs: 0.5, partitions: 3, seed: 2, timeoutS: 60 };
+    const params: RestParams = { connections: 8, rate: 200, count: 200, durationS: 10, warmup: 20, workers: 1, lingerMs: 0.5, partitions: 3, seed: 2, timeoutS: 60, encoding: 'json' };
     const { result } = await runScenario('rest', params, runRest, options('rest-rate'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.histograms.map((h) => h.name)).to.deep.equal(['http', 'order_to_result', 'send_lag']);
@@ -122,11 +122,17 @@ describe('bench scenarios at a small size (real broker)', function () {
     }
   });
 
-  const tenK: ThroughputParams = { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60, reference: false, javaRecords: 1000, javaWarmupRecords: 100, inventoryInstances: [1] };
+  const tenK: ThroughputParams = { count: 600, warmup: 30, workers: 2, batchSize: 50, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 50, timeoutS: 60, reference: false, javaRecords: 1000, javaWarmupRecords: 100, inventoryInstances: [1], encodings: ['json'] };
 
-  it('10k: worker producers split the count, the stages drain it as processes, nothing is lost', async () => {
-    const { result, dir } = await runScenario('10k', tenK, (context, p) => runThroughput(context, p), options('10k'));
+  it('10k: worker producers split the count, the stages drain it as processes, nothing is lost; JSON and Avro side by side', async () => {
+    const { result, dir } = await runScenario('10k', { ...tenK, encodings: ['json', 'avro'] as const }, (context, p) => runThroughput(context, p), options('10k'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+    expect(result.checks.map((check) => check.name)).to.deep.equal(['json, 1 inventory: every order sent', 'avro, 1 inventory: every order sent', 'json, 1 inventory: nothing lost', 'avro, 1 inventory: nothing lost']);
+    // Avro's orders are about a third of JSON's (docs/DESIGN.md): the same orders, measured apart.
+    expect(Number(result.figures.avro_mean_value_bytes)).to.be.greaterThan(0).and.below(Number(result.figures.json_mean_value_bytes) / 2);
+    expect(result.figures.avro_over_json_value_bytes).to.be.closeTo(Number(result.figures.avro_mean_value_bytes) / Number(result.figures.json_mean_value_bytes), 0.002);
+    expect(result.figures.mean_value_bytes).to.equal(result.figures.json_mean_value_bytes);
+    expect(csv(dir, 'encodings.csv').map((row) => [row.encoding, row.mean_value_bytes])).to.deep.equal([['json', String(result.figures.json_mean_value_bytes)], ['avro', String(result.figures.avro_mean_value_bytes)]]);
     expect(result.figures).to.include({ orders_sent: 600, orders_failed: 0, analytics_total_orders: 630, inventory_instances: 1 });
     expect(Object.keys(result.figures).filter((k) => /^worker_\d+_events_per_s$/.test(k))).to.have.length(2);
     expect(result.figures.inventory_1_orders_per_s).to.be.a('number').greaterThan(0);
@@ -172,7 +178,7 @@ describe('bench scenarios at a small size (real broker)', function () {
     if (process.env.KAFKA_BROKERS) this.skip();
     const java = await kafkaJavaTools(localBrokerOptions(process.env));
     const drivers = await installedDrivers();
-    const params: ClientsParams = { drivers, count: 3_000, warmup: 200, workers: 1, batchSize: 500, inFlight: 4, rate: 500, latencyCount: 200, partitions: 3, seed: 1, timeoutS: 120, reference: true, javaRecords: 20_000, javaWarmupRecords: 5_000 };
+    const params: ClientsParams = { drivers, count: 3_000, warmup: 200, workers: 1, batchSize: 500, inFlight: 4, rate: 500, latencyCount: 200, partitions: 3, seed: 1, timeoutS: 120, reference: true, javaRecords: 20_000, javaWarmupRecords: 5_000, encoding: 'json' };
     const { result, dir } = await runScenario('clients', params, (context, p) => runClients(context, p, java), options('clients'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.environment.drivers.map((d) => d.name)).to.deep.equal(drivers);
@@ -189,7 +195,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   });
 
   it('lag: rises while the producer outruns the throttled consumer, then comes back to zero', async () => {
-    const { result, dir } = await runScenario('lag', { rate: 150, durationS: 1.5, throttleMs: 15, sampleMs: 100, partitions: 3, seed: 1, timeoutS: 60 }, runLag, options('lag'));
+    const { result, dir } = await runScenario('lag', { rate: 150, durationS: 1.5, throttleMs: 15, sampleMs: 100, partitions: 3, seed: 1, timeoutS: 60, encoding: 'json' }, runLag, options('lag'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
     expect(result.figures.max_total_lag).to.be.greaterThan(0);
     const totals = csv(dir, 'lag.csv').filter((row) => row.partition === 'total');
@@ -198,13 +204,16 @@ describe('bench scenarios at a small size (real broker)', function () {
     expect(new Set(csv(dir, 'lag.csv').map((row) => row.partition))).to.deep.equal(new Set(['0', '1', '2', 'total']));
   });
 
-  it('replay: the first pass, the pass after an offset reset and a fresh group agree byte for byte', async () => {
-    const { result } = await runScenario('replay', { count: 300, seed: 3, failureRate: 0.1, transientErrorRate: 0.4, initialStock: 40, partitions: 3, timeoutS: 60 }, runReplay, options('replay'));
-    expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
-    expect(result.figures).to.include({ identical: true, total_orders: 300, pending: 0, malformed: 3 });
-    const documents = result.documents ?? {};
-    expect(documents.after_offset_reset).to.deep.equal(documents.first_pass);
-    expect(documents.fresh_group).to.deep.equal(documents.first_pass);
-    expect(result.figures.dead_lettered).to.be.greaterThan(0);
-  });
+  const replay: ReplayParams = { count: 300, seed: 3, failureRate: 0.1, transientErrorRate: 0.4, initialStock: 40, partitions: 3, timeoutS: 60, encoding: 'json' };
+  for (const [encoding, malformed] of [['json', 3], ['avro', 5]] as const) {
+    it(`replay, ${encoding}: the first pass, the pass after an offset reset and a fresh group agree byte for byte`, async () => {
+      const { result } = await runScenario('replay', { ...replay, encoding }, runReplay, options(`replay-${encoding}`));
+      expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
+      expect(result.figures).to.include({ identical: true, total_orders: 300, pending: 0, malformed });
+      const documents = result.documents ?? {};
+      expect(documents.after_offset_reset).to.deep.equal(documents.first_pass);
+      expect(documents.fresh_group).to.deep.equal(documents.first_pass);
+      expect(result.figures.dead_lettered).to.be.greaterThan(0);
+    });
+  }
 });

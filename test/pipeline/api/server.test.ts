@@ -3,7 +3,7 @@ import type { ConsumedMessage, DriverAdmin, KafkaClient } from '../../../clients
 import { openClient } from '../../../clients/registry.js';
 import { KafkaOrderSink } from '../../../pipeline/api/kafka-sink.js';
 import { buildOrderApi } from '../../../pipeline/api/server.js';
-import { parseOrderPlaced } from '../../../pipeline/contracts/events.js';
+import { decodeOrderPlaced, type Encoding } from '../../../pipeline/contracts/codec.js';
 import { testClient } from '../../helpers/drivers.js';
 import { Cleanup, createTestTopics, uniqueName } from '../../helpers/kafka.js';
 import { headerText, readMessages } from '../../helpers/pipeline.js';
@@ -22,8 +22,8 @@ describe('pipeline/api: POST /order (real broker)', () => {
   afterEach(() => cleanup.run());
   after(() => admin.close());
 
-  function api(sinkKafka: KafkaClient, topic: string, sendTimeoutMs = 5_000) {
-    const sink = new KafkaOrderSink(sinkKafka, topic, { lingerMs: 0, maxBatch: 100 });
+  function api(sinkKafka: KafkaClient, topic: string, sendTimeoutMs = 5_000, encoding: Encoding = 'json') {
+    const sink = new KafkaOrderSink(sinkKafka, topic, encoding, { lingerMs: 0, maxBatch: 100 });
     const app = buildOrderApi({ sink, sendTimeoutMs });
     cleanup.add(async () => {
       await app.close();
@@ -32,22 +32,27 @@ describe('pipeline/api: POST /order (real broker)', () => {
     return app;
   }
 
-  it('answers 202 with the order id and publishes a valid OrderPlaced keyed by it', async () => {
-    const topic = uniqueName('api-orders');
-    await createTestTopics(admin, [{ topic, partitions: 3 }], cleanup);
-    const app = api(kafka, topic);
-    const response = await app.inject({ method: 'POST', url: '/order', payload: body });
-    expect(response.statusCode).to.equal(202);
-    const answer = response.json<{ order_id: string; status: string; total_amount: number }>();
-    expect(answer).to.include({ status: 'placed', total_amount: 35.5 });
+  for (const [encoding, contentType, firstByte] of [['json', 'application/json', 0x7b], ['avro', 'application/avro', 0xc3]] as const) {
+    it(`answers 202 with the order id and publishes a valid OrderPlaced keyed by it, in ${encoding} with a JSON body`, async () => {
+      const topic = uniqueName('api-orders');
+      await createTestTopics(admin, [{ topic, partitions: 3 }], cleanup);
+      const app = api(kafka, topic, 5_000, encoding);
+      const response = await app.inject({ method: 'POST', url: '/order', payload: body });
+      expect(response.statusCode).to.equal(202);
+      const answer = response.json<{ order_id: string; status: string; total_amount: number }>();
+      expect(answer).to.include({ status: 'placed', total_amount: 35.5 });
 
-    const [message] = await readMessages(kafka, topic, 1, cleanup);
-    expect(message?.key?.toString()).to.equal(answer.order_id);
-    const event = parseOrderPlaced(message?.value ?? null);
-    expect(event.ok).to.equal(true);
-    if (event.ok) expect(event.value).to.include({ order_id: answer.order_id, student_id: 'STU-0007', restaurant: 'Engineering Hub', total_amount: 35.5, status: 'placed' });
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).to.deep.equal({ status: 'ok', kafka: 'connected' });
-  });
+      const [message] = await readMessages(kafka, topic, 1, cleanup);
+      if (!message) throw new Error('no order on the topic');
+      expect(message.key?.toString()).to.equal(answer.order_id);
+      expect(headerText(message, 'content-type')).to.equal(contentType);
+      expect(message.value?.[0]).to.equal(firstByte);
+      const event = decodeOrderPlaced(message.value, message.headers);
+      expect(event).to.include({ ok: true, encoding });
+      if (event.ok) expect(event.value).to.include({ order_id: answer.order_id, student_id: 'STU-0007', restaurant: 'Engineering Hub', total_amount: 35.5, status: 'placed' });
+      expect((await app.inject({ method: 'GET', url: '/health' })).json()).to.deep.equal({ status: 'ok', kafka: 'connected' });
+    });
+  }
 
   it('copies trace context and a load generator\'s timing from the request onto the order, beside its sent-at', async () => {
     const topic = uniqueName('api-orders');
@@ -59,7 +64,7 @@ describe('pipeline/api: POST /order (real broker)', () => {
     expect(response.statusCode).to.equal(202);
     const [message] = await readMessages(kafka, topic, 1, cleanup);
     expect(headerText(message ?? ({} as ConsumedMessage), 'traceparent')).to.equal(traceparent);
-    expect(message?.headers).to.have.all.keys('traceparent', 'tracestate', 'bench-run', 'sent-at');
+    expect(message?.headers).to.have.all.keys('traceparent', 'tracestate', 'bench-run', 'sent-at', 'content-type');
     expect(Number(message?.headers['sent-at']?.toString())).to.be.within(before, Date.now());
     const tooLong = await app.inject({ method: 'POST', url: '/order', payload: body, headers: { baggage: 'x'.repeat(9_000) } });
     expect(tooLong.statusCode).to.equal(400);
