@@ -2,12 +2,14 @@
  * The bench's command line: its flags, which scenario takes which, their checks, and each
  * scenario's typed parameters built from them (defaults from scenarios/params.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
 import { installedDrivers, isDriverName } from '../clients/registry.js';
 import { checkNumber, commandLine, validate, withDriverOption } from '../pipeline/cli-support.js';
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
+import { parseThreshold, parseThresholdsFile, type Threshold } from './measure/thresholds.js';
 import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
@@ -38,7 +40,29 @@ function common<T>(argv: Argv<T>) {
     .option('pipeline', { type: 'string', choices: ['internal', 'external'] as const, default: 'internal' as const, describe: 'internal: the bench starts the stages as processes on fresh topics; external: it measures whatever pipeline consumes --order-topic and writes --inventory-topic' })
     .option('order-topic', { type: 'string', default: env.ORDER_TOPIC ?? DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to [env ORDER_TOPIC]' })
     .option('inventory-topic', { type: 'string', default: env.INVENTORY_TOPIC ?? DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from [env INVENTORY_TOPIC]' })
-    .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' });
+    .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' })
+    .option('repeat', { type: 'number', describe: 'runs of the scenario, each on fresh topics: figures as median, min, max and spread, histograms merged [1]' })
+    .option('threshold', { type: 'string', array: true, nargs: 1, describe: "a pass/fail gate in k6's syntax, repeatable: 'end_to_end.p99<50' (a histogram's statistic, ms) or 'produce_events_per_s>20000' (a figure); a failed one exits 99" })
+    .option('thresholds', { type: 'string', describe: 'a JSON file of thresholds: { "thresholds": { "end_to_end": ["p(99)<50"], "produce_events_per_s": ["value>20000"] } }' });
+}
+
+/** The thresholds of --threshold and --thresholds FILE, or one line naming the first that is not one. */
+function readThresholds(flags: readonly string[] | undefined, file: string | undefined): Threshold[] | string {
+  const thresholds: Threshold[] = [];
+  for (const text of flags ?? []) {
+    const threshold = parseThreshold(text);
+    if (typeof threshold === 'string') return `--threshold ${threshold}`;
+    thresholds.push(threshold);
+  }
+  if (file === undefined) return thresholds;
+  let json: string;
+  try {
+    json = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `--thresholds ${file} cannot be read (${error instanceof Error && 'code' in error ? String(error.code) : String(error)})`;
+  }
+  const fromFile = parseThresholdsFile(json, file);
+  return typeof fromFile === 'string' ? fromFile : [...thresholds, ...fromFile];
 }
 
 function checkDriverList(list: string | undefined): string | undefined {
@@ -91,6 +115,7 @@ export function benchCommandLine() {
       const allowed = SCENARIO_FLAGS[name];
       const misplaced = SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]).find((flag) => a[flag] !== undefined && !allowed.includes(flag));
       const instances = instanceCounts(a['inventory-instances']);
+      const thresholds = readThresholds(a.threshold, a.thresholds);
       return validate(
         misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
@@ -117,6 +142,9 @@ export function benchCommandLine() {
         checkNumber('linger-ms', a['linger-ms'], { min: 0, max: 1 }),
         checkDriverList(a.drivers),
         typeof instances === 'string' ? instances : undefined,
+        checkNumber('repeat', a.repeat, { integer: true, min: 1, max: 1000 }),
+        typeof thresholds === 'string' ? thresholds : undefined,
+        name === 'all' && (a.threshold !== undefined || a.thresholds !== undefined) ? '--threshold and --thresholds apply to one scenario at a time; all runs four with different figures' : undefined,
       );
     });
 }
@@ -125,6 +153,13 @@ export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchCommandLine>['
 
 export function pipelineChoice(args: BenchArgs): PipelineChoice {
   return args.pipeline === 'external' ? { mode: 'external', orderTopic: args['order-topic'], inventoryTopic: args['inventory-topic'] } : { mode: 'internal' };
+}
+
+/** The thresholds asked for (already checked by the command line). */
+export function thresholdsOf(args: BenchArgs): Threshold[] {
+  const thresholds = readThresholds(args.threshold, args.thresholds);
+  if (typeof thresholds === 'string') throw new Error(thresholds);
+  return thresholds;
 }
 
 export function driverOf(args: BenchArgs): DriverName {
