@@ -66,8 +66,23 @@ export const CHART_SCRIPT = String.raw`
     return a;
   }
 
+  // A log range with room around the data, snapped to the 1-2-5 ticks: no point sits on the edge.
+  function snap(v, up) {
+    var e = Math.floor(Math.log10(v));
+    var steps = [1, 2, 5, 10];
+    for (var i = up ? 0 : steps.length - 1; up ? i < steps.length : i >= 0; i += up ? 1 : -1) {
+      var t = steps[i] * Math.pow(10, e);
+      if (up ? t >= v * 0.999 : t <= v * 1.001) return Number(t.toPrecision(6));
+    }
+    return v;
+  }
   function scale(spec) {
-    return spec.log ? { time: false, distr: 3, log: 10, range: function (u, min, max) { return uPlot.rangeLog(min, max, 10, true); } } : { time: false };
+    if (!spec.log) return { time: false };
+    // Percentiles start at 0% (x = 1) and end at the decade past the data; latency gets room both ways.
+    var range = spec.ticks === 'percentile'
+      ? function (u, min, max) { return [1, uPlot.rangeLog(1, Math.max(10, max * 1.15), 10, true)[1]]; }
+      : function (u, min, max) { return min > 0 && max > 0 ? [snap(min / 1.15, false), snap(max * 1.15, true)] : [0.001, 1]; };
+    return { time: false, distr: 3, log: 10, range: range };
   }
 
   function lineOptions(spec, width) {

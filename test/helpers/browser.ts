@@ -57,7 +57,7 @@ interface CanvasRenderingContext2DLike {
   getImageData(x: number, y: number, w: number, h: number): { readonly data: ArrayLike<number> };
 }
 
-/** Opens the page, lets its charts draw, saves a full-page screenshot (and the first screen's, as <name>-top.png), and reports what it found. */
+/** Opens the page, lets its charts draw, saves a full-page screenshot (and one of the header and charts, as <name>-top.png), and reports what it found. */
 export async function inspectReport(browser: Browser, htmlPath: string, screenshotPath: string): Promise<PageReport> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
   const errors: string[] = [];
@@ -97,7 +97,11 @@ export async function inspectReport(browser: Browser, htmlPath: string, screensh
     const text = await page.locator('body').innerText();
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
-    await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-top.png') });
+    // The header and the charts, for a look at a glance (the README's picture is one of these).
+    const boxes = page.locator('.chart-box');
+    const lastChart = (await boxes.count()) > 0 ? await boxes.last().boundingBox() : null;
+    const height = Math.min(1500, Math.max(400, Math.ceil((lastChart?.y ?? 400) + (lastChart?.height ?? 0) + 16)));
+    await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-top.png'), clip: { x: 0, y: 0, width: 1200, height } });
     return { errors, charts, chartBoxes, text };
   } finally {
     await page.close();
