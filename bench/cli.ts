@@ -8,7 +8,7 @@ import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
 import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
 import { isInteractive } from '../pipeline/cli-support.js';
-import { baselineParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, throughputParams, type BenchArgs } from './options.js';
+import { baselineParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, thresholdsOf, throughputParams, type BenchArgs } from './options.js';
 import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
@@ -72,6 +72,12 @@ async function run(name: string, options: RunOptions, parsed: BenchArgs): Promis
   }
 }
 
+/** A failed check (the run itself is wrong) exits 1 before a failed threshold (a gate) exits 99, as k6 does; if neither, 0. */
+function exitCodeOf(result: RunResult): number {
+  if (!result.passed) return 1;
+  return result.thresholds.some((t) => !t.passed) ? 99 : 0;
+}
+
 await checkDriver();
 try {
   // A folder the run could not write is found now, not after the run.
@@ -84,16 +90,17 @@ let kafka: KafkaTarget | undefined;
 let exitCode = 0;
 try {
   kafka = await target();
-  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile };
+  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args) };
   const names = scenario === 'all' ? ['baseline', '10k', 'lag', 'replay'] : [scenario];
   const runs: { result: RunResult; dir: string }[] = [];
   // With `all`, one folder per scenario: under --out DIR when given, else each in reports/.
   for (const name of names) runs.push(await run(name, scenario === 'all' ? { ...options, outDir: args.out ? join(args.out, name) : undefined } : options, args));
   for (const { result, dir } of runs) {
     process.stdout.write(`${renderSummary(result)}\n`);
-    if (!result.passed) exitCode = 1;
     console.log(dir);
   }
+  const codes = runs.map(({ result }) => exitCodeOf(result));
+  exitCode = codes.includes(1) ? 1 : codes.includes(99) ? 99 : 0;
 } catch (error) {
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
   exitCode = 1;

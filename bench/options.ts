@@ -2,6 +2,7 @@
  * The bench's command line: its flags, which scenario takes which, their checks, and each
  * scenario's typed parameters built from them (defaults from scenarios/params.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { COMPRESSIONS, DRIVER_NAMES, type DriverName } from '../clients/driver.js';
 import { installedDrivers, isDriverName } from '../clients/registry.js';
@@ -9,6 +10,7 @@ import { checkBrokers, checkNumber, commandLine, parseCommandLine, validate, wit
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding } from '../pipeline/contracts/codec.js';
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
+import { parseThreshold, parseThresholdsFile, type Threshold } from './measure/thresholds.js';
 import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
@@ -39,7 +41,10 @@ function common<T>(argv: Argv<T>) {
     .option('order-topic', { type: 'string', default: DEFAULT_TOPICS.orders, describe: 'with --pipeline external: the topic its orders go to' })
     .option('inventory-topic', { type: 'string', default: DEFAULT_TOPICS.inventory, describe: 'with --pipeline external: the topic its results come from' })
     .option('profile', { type: 'boolean', default: false, describe: 'a CPU profile of every stage process (.cpuprofile files in the report folder)' })
-    .option('encoding', { type: 'string', describe: `how orders (and so results) are written: ${ENCODINGS.join(' or ')}; 10k also takes json,avro (both, side by side) [${DEFAULT_ENCODING}]` });
+    .option('encoding', { type: 'string', describe: `how orders (and so results) are written: ${ENCODINGS.join(' or ')}; 10k also takes json,avro (both, side by side) [${DEFAULT_ENCODING}]` })
+    .option('repeat', { type: 'number', describe: 'runs of the scenario, each on fresh topics: figures as median, min, max and spread, histograms merged [1]' })
+    .option('threshold', { type: 'string', array: true, nargs: 1, describe: "a pass/fail gate in k6's syntax, repeatable: 'end_to_end.p99<50' (a histogram's statistic, ms) or 'produce_events_per_s>20000' (a figure); a failed one exits 99" })
+    .option('thresholds', { type: 'string', describe: 'a JSON file of thresholds: { "thresholds": { "end_to_end": ["p(99)<50"], "produce_events_per_s": ["value>20000"] } }' });
 }
 
 /** "json,avro" → ['json', 'avro'] (10k only); a message naming the flag and the accepted values when it is not that. */
@@ -57,6 +62,25 @@ function encodingList(value: string | undefined, scenario: string): Encoding[] |
 function encodingOf(args: BenchArgs): Encoding {
   const list = encodingList(args.encoding, '10k');
   return typeof list === 'string' ? DEFAULT_ENCODING : (list[0] ?? DEFAULT_ENCODING);
+}
+
+/** The thresholds of --threshold and --thresholds FILE, or one line naming the first that is not one. */
+function readThresholds(flags: readonly string[] | undefined, file: string | undefined): Threshold[] | string {
+  const thresholds: Threshold[] = [];
+  for (const text of flags ?? []) {
+    const threshold = parseThreshold(text);
+    if (typeof threshold === 'string') return `--threshold ${threshold}`;
+    thresholds.push(threshold);
+  }
+  if (file === undefined) return thresholds;
+  let json: string;
+  try {
+    json = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `--thresholds ${file} cannot be read (${error instanceof Error && 'code' in error ? String(error.code) : String(error)})`;
+  }
+  const fromFile = parseThresholdsFile(json, file);
+  return typeof fromFile === 'string' ? fromFile : [...thresholds, ...fromFile];
 }
 
 function checkDriverList(list: string | undefined): string | undefined {
@@ -110,6 +134,7 @@ export function benchCommandLine() {
       const misplaced = SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]).find((flag) => a[flag] !== undefined && !allowed.includes(flag));
       const instances = instanceCounts(a['inventory-instances']);
       const encodings = encodingList(a.encoding, name);
+      const thresholds = readThresholds(a.threshold, a.thresholds);
       return validate(
         misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
@@ -138,6 +163,9 @@ export function benchCommandLine() {
         checkDriverList(a.drivers),
         typeof instances === 'string' ? instances : undefined,
         typeof encodings === 'string' ? encodings : undefined,
+        checkNumber('repeat', a.repeat, { integer: true, min: 1, max: 1000 }),
+        typeof thresholds === 'string' ? thresholds : undefined,
+        name === 'all' && (a.threshold !== undefined || a.thresholds !== undefined) ? '--threshold and --thresholds apply to one scenario at a time; all runs four with different figures' : undefined,
       );
     });
 }
@@ -158,6 +186,13 @@ export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchCommandLine>['
 
 export function pipelineChoice(args: BenchArgs): PipelineChoice {
   return args.pipeline === 'external' ? { mode: 'external', orderTopic: args['order-topic'], inventoryTopic: args['inventory-topic'] } : { mode: 'internal' };
+}
+
+/** The thresholds asked for (already checked by the command line). */
+export function thresholdsOf(args: BenchArgs): Threshold[] {
+  const thresholds = readThresholds(args.threshold, args.thresholds);
+  if (typeof thresholds === 'string') throw new Error(thresholds);
+  return thresholds;
 }
 
 export function driverOf(args: BenchArgs): DriverName {

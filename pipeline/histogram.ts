@@ -69,10 +69,7 @@ const ms = (micros: number): number => Math.round(micros) / 1000;
 export function summarizeMs(histogram: LatencyHistogram): LatencySummaryMs {
   const count = histogram.totalCount;
   if (count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, p99_99: 0, max: 0 };
-  // A percentile is reported as its bucket's highest equivalent value, which can lie above the
-  // largest value recorded; no percentile is reported above the max.
-  const max = histogram.maxValue;
-  const at = (percentile: number): number => ms(Math.min(max, histogram.getValueAtPercentile(percentile)));
+  const at = (percentile: number): number => percentileMs(histogram, percentile);
   return {
     count,
     min: at(0),
@@ -82,8 +79,16 @@ export function summarizeMs(histogram: LatencyHistogram): LatencySummaryMs {
     p99: at(99),
     p99_9: at(99.9),
     p99_99: at(99.99),
-    max: ms(max),
+    max: ms(histogram.maxValue),
   };
+}
+
+/**
+ * The value at a percentile (0..100) in ms, 3 decimals: its bucket's highest equivalent value,
+ * which can lie above the largest value recorded, so never above the max.
+ */
+export function percentileMs(histogram: LatencyHistogram, percentile: number): number {
+  return ms(Math.min(histogram.maxValue, histogram.getValueAtPercentile(percentile)));
 }
 
 /** HdrHistogram's percentile-distribution text (the .hgrm form), values in milliseconds. */

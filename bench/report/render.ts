@@ -3,7 +3,8 @@ import { stringify } from 'csv-stringify/sync';
 import { decodeHistogram, percentileDistributionMs } from '../../pipeline/histogram.js';
 import type { FigureValue, RunResult, TableRecord } from './run-result.js';
 
-const show = (value: FigureValue): string => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : String(value));
+/** A figure as text: whole numbers as they are, others to 3 decimals. */
+export const showFigure = (value: FigureValue): string => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : String(value));
 
 export function renderSummary(run: RunResult): string {
   const env = run.environment;
@@ -17,12 +18,13 @@ export function renderSummary(run: RunResult): string {
       ? ['  note: this run started the broker, whose JVM was still warming up; for steady-state figures start it first (npm run kafka:up)']
       : []),
     `  parameters: ${Object.entries(run.parameters)
-      .map(([k, v]) => `${k}=${show(v)}`)
+      .map(([k, v]) => `${k}=${showFigure(v)}`)
       .join(' ')}`,
     run.warmup.messages === 0 ? '  warm-up: none' : `  warm-up: ${run.warmup.messages} messages in ${run.warmup.duration_ms} ms, ${run.warmup.excluded_from_figures ? 'excluded from the figures' : 'included'}`,
+    ...(run.repeat ? [`  repeat: ${run.repeat.count} runs, each on fresh topics; figures are medians (min, max, spread), histograms merged`] : []),
     '',
     'figures',
-    ...Object.entries(run.figures).map(([name, value]) => `  ${name.padEnd(width)}  ${show(value)}`),
+    ...Object.entries(run.figures).map(([name, value]) => `  ${name.padEnd(width)}  ${showFigure(value)}${spreadText(run, name)}`),
   ];
   if (run.histograms.length > 0) {
     lines.push('', 'latency (ms)', `  ${'histogram'.padEnd(22)} ${['count', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'mean'].map((h) => h.padStart(10)).join('')}`);
@@ -37,12 +39,22 @@ export function renderSummary(run: RunResult): string {
     lines.push('', 'checks');
     for (const check of run.checks) lines.push(`  [${check.passed ? 'ok' : 'FAILED'}] ${check.name}: ${check.detail}`);
   }
+  if (run.thresholds.length > 0) {
+    lines.push('', 'thresholds');
+    for (const t of run.thresholds) lines.push(`  [${t.passed ? 'pass' : 'FAIL'}] ${t.threshold}: ${t.detail}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** With --repeat: a figure's min, max and spread over the runs. */
+function spreadText(run: RunResult, name: string): string {
+  const s = run.repeat?.figures[name];
+  return s ? `  (min ${showFigure(s.min)}, max ${showFigure(s.max)}, spread ${s.spread_pct === null ? '-' : `${s.spread_pct}%`})` : '';
 }
 
 /** A table as aligned text: text columns to the left, numbers to the right. */
 export function renderTable(table: TableRecord): string[] {
-  const cells = [table.columns.map(String), ...table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? show(cell) : cell)))];
+  const cells = [table.columns.map(String), ...table.rows.map((row) => row.map((cell) => (typeof cell === 'number' ? showFigure(cell) : cell)))];
   const widths = table.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const numeric = table.columns.map((_, i) => table.rows.length > 0 && table.rows.every((row) => typeof row[i] === 'number' || row[i] === '-'));
   return cells.map((row) => `  ${row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd());

@@ -51,6 +51,48 @@ export interface Check {
 
 export type FigureValue = number | string | boolean | null;
 
+/** A threshold's outcome (`--threshold`, `--thresholds FILE`). */
+export interface ThresholdResult {
+  /** As written, e.g. end_to_end.p99<50. */
+  readonly threshold: string;
+  readonly passed: boolean;
+  /** The value compared (ms for a histogram's statistic); null when the run has no such figure or histogram. */
+  readonly value: number | null;
+  readonly detail: string;
+}
+
+/** A numeric figure over the runs of `--repeat N`. */
+export interface FigureSpread {
+  /** One value per run, in run order. */
+  readonly values: readonly number[];
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** (max - min) / |median|, percent; null when the median is 0 and the values differ. */
+  readonly spread_pct: number | null;
+}
+
+/** One run of a repeated invocation: its own figures, histograms and checks. */
+export interface RepeatedRun {
+  readonly started_at: string;
+  readonly ended_at: string;
+  readonly figures: Readonly<Record<string, FigureValue>>;
+  readonly histograms: readonly HistogramRecord[];
+  readonly checks: readonly Check[];
+  readonly passed: boolean;
+}
+
+/**
+ * `--repeat N` (N > 1): the scenario ran N times on fresh topics. The run's own `figures` are then
+ * each numeric figure's median (any other figure: the first run's value), its `histograms` the
+ * runs' histograms merged, its `series` and `tables` those of the first run, its checks every run's.
+ */
+export interface RepeatRecord {
+  readonly count: number;
+  readonly runs: readonly RepeatedRun[];
+  readonly figures: Readonly<Record<string, FigureSpread>>;
+}
+
 /** One run of one scenario, as data: run.json. Every other report file is rendered from it. */
 export interface RunResult {
   readonly scenario: ScenarioName;
@@ -65,7 +107,12 @@ export interface RunResult {
   readonly series: readonly SeriesRecord[];
   readonly tables?: readonly TableRecord[];
   readonly checks: readonly Check[];
+  /** Every check passed (thresholds are apart: a failed threshold exits 99, a failed check 1). */
   readonly passed: boolean;
+  /** Each threshold asked for, evaluated over the merged histograms and the figures. */
+  readonly thresholds: readonly ThresholdResult[];
+  /** Present when the scenario ran more than once (`--repeat N`). */
+  readonly repeat?: RepeatRecord;
   /** Scenario-specific documents (the replay's figures of each pass). */
   readonly documents?: Readonly<Record<string, unknown>>;
 }

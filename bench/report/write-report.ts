@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirs, prepareWritableDir } from '../../pipeline/output-dir.js';
+import { loadChartAssets } from './chart-assets.js';
+import { renderHtml } from './html.js';
 import { renderCsvFiles, renderHgrmFiles, renderSummary } from './render.js';
 import type { RunResult } from './run-result.js';
 
@@ -18,12 +20,13 @@ export function prepareReportDir(dir: string): void {
   prepareWritableDir(dir, '--out');
 }
 
-/** Writes run.json, summary.txt, the CSV files and the .hgrm files; returns the file names. */
+/** Writes run.json, summary.txt, report.html, the CSV files and the .hgrm files; returns the file names. */
 export function writeReport(run: RunResult, dir: string): string[] {
   makeDirs(dir);
   const files: Record<string, string> = {
     'run.json': `${JSON.stringify(run, null, 2)}\n`,
     'summary.txt': renderSummary(run),
+    'report.html': renderHtml(run, loadChartAssets()),
     ...renderCsvFiles(run),
     ...renderHgrmFiles(run),
   };

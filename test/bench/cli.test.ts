@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { RunResult } from '../../bench/report/run-result.js';
+import { makeDirs } from '../../pipeline/output-dir.js';
 import { runCli } from '../helpers/cli.js';
 import { testBrokers } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/processes.js';
@@ -19,6 +22,10 @@ describe('bench command line (as a user runs it)', function () {
     [['baseline', '--encoding', 'json,avro'], /^bench: --encoding takes one encoding for baseline \(json or avro\); only 10k measures both side by side, got json,avro \(see --help\)$/],
     [['10k', '--encoding', 'json,xml'], /^bench: --encoding takes json or avro, or both comma-separated, got json,xml \(see --help\)$/],
     [['clients', '--drivers', 'kafkajs,rdkafka'], /^bench: --drivers takes names from kafkajs, platformatic, confluent, got rdkafka \(see --help\)$/],
+    [['baseline', '--threshold', 'end_to_end.p99<50', '--threshold', 'end_to_end.p99<<50'], /^bench: --threshold 'end_to_end\.p99<<50' is not a threshold: expected .* e\.g\. end_to_end\.p99<50 or produce_events_per_s>20000 \(see --help\)$/],
+    [['baseline', '--thresholds', '/nonexistent/t.json'], /^bench: --thresholds \/nonexistent\/t\.json cannot be read \(ENOENT\) \(see --help\)$/],
+    [['all', '--threshold', 'end_to_end.p99<50'], /^bench: --threshold and --thresholds apply to one scenario at a time; all runs four with different figures \(see --help\)$/],
+    [['lag', '--repeat', '0'], /^bench: --repeat must be a whole number from 1 to 1000, got 0 \(see --help\)$/],
   ];
   for (const [args, expected] of bad) {
     it(`bench ${args.join(' ')}: one line naming the flag, exit 2`, async () => {
@@ -45,7 +52,49 @@ describe('bench command line (as a user runs it)', function () {
       expect(result.stdout.trim().split('\n').at(-1)).to.equal(dir);
       expect(result.stdout).to.match(/^baseline: PASSED/);
       expect(result.stderr).to.equal('');
-      for (const file of ['run.json', 'summary.txt', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm']) expect(existsSync(join(dir, file)), file).to.equal(true);
+      for (const file of ['run.json', 'summary.txt', 'report.html', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm']) expect(existsSync(join(dir, file)), file).to.equal(true);
+    } finally {
+      await out.remove();
+    }
+  });
+  it('--repeat with thresholds: a failing one exits 99, a passing one 0; bench:compare over the two folds their runs', async () => {
+    const out = tempDir('bench-cli-repeat');
+    const env = { ...process.env, CI: 'true' };
+    try {
+      const brokers = (await testBrokers()).join(',');
+      const run = (dir: string, ...extra: string[]) => runCli('bench/cli.js', ['baseline', '--count', '15', '--warmup', '2', '--repeat', '2', '--brokers', brokers, '--out', join(out.path, dir), ...extra], env);
+      const thresholds = join(out.path, 'thresholds.json');
+      writeFileSync(thresholds, JSON.stringify({ thresholds: { end_to_end: ['count==30'], results_received: ['value==15'] } }));
+      const failing = await run('a', '--threshold', 'end_to_end.p99<0.001', '--threshold', 'orders_sent>=15');
+      expect(failing.code, failing.stderr).to.equal(99);
+      expect(failing.stdout).to.match(/^baseline: PASSED/).and.include('[FAIL] end_to_end.p99<0.001: ').and.include('[pass] orders_sent>=15: 15 within >= 15');
+      const a = JSON.parse(readFileSync(join(out.path, 'a', 'run.json'), 'utf8')) as RunResult;
+      expect(a.repeat?.count).to.equal(2);
+      expect(a.repeat?.runs.map((r) => r.histograms.find((h) => h.name === 'end_to_end')?.summary.count)).to.deep.equal([15, 15]);
+      expect(a.histograms.find((h) => h.name === 'end_to_end')?.summary.count).to.equal(30);
+      expect(a.repeat?.figures.orders_sent).to.deep.include({ values: [15, 15], median: 15, spread_pct: 0 });
+      expect(a.thresholds.map((t) => [t.threshold, t.passed])).to.deep.equal([['end_to_end.p99<0.001', false], ['orders_sent>=15', true]]);
+      // Each run's stages logged into a folder of its own.
+      expect(existsSync(join(out.path, 'a', 'run-1', 'inventory-1.log')) && existsSync(join(out.path, 'a', 'run-2', 'inventory-1.log'))).to.equal(true);
+      expect(readFileSync(join(out.path, 'a', 'report.html'), 'utf8')).to.include('end_to_end.p99&lt;0.001').and.include('Figures, over 2 runs');
+
+      const passing = await run('b', '--thresholds', thresholds);
+      expect(passing.code, passing.stderr).to.equal(0);
+      expect(passing.stdout).to.include('[pass] end_to_end.count==30: 30 within == 30').and.include('[pass] results_received==15');
+
+      const compared = await runCli('bench/compare/cli.js', [join(out.path, 'a'), join(out.path, 'b'), '--out', join(out.path, 'cmp'), '--fail-if-worse', '1000'], env);
+      expect(compared.code, compared.stderr).to.equal(0);
+      expect(compared.stdout).to.include("Welch's t-test").and.match(/end_to_end_p99_ms\s+\S+ \(n=2\)\s+\S+ \(n=2\)\s+[+-]\d+\.\d%\s+(<?\d\.\d+)\s+/);
+      expect(readFileSync(join(out.path, 'cmp', 'compare.md'), 'utf8')).to.include('| end_to_end_p99_ms |');
+      // A single run on one side (its first run as a folder of its own): no guess.
+      makeDirs(join(out.path, 'single'));
+      writeFileSync(join(out.path, 'single', 'run.json'), JSON.stringify({ ...a, figures: a.repeat?.runs[0]?.figures, repeat: undefined }));
+      const single = await runCli('bench/compare/cli.js', [join(out.path, 'single'), join(out.path, 'b'), '--fail-if-worse', '0'], env);
+      expect(single.code, single.stderr).to.equal(0);
+      expect(single.stdout).to.match(/end_to_end_p99_ms\s+\S+\s+\S+ \(n=2\)\s+[+-]\d+\.\d%\s+-\s+not enough runs/);
+      const missing = await runCli('bench/compare/cli.js', [join(out.path, 'a', 'run-1'), join(out.path, 'b')], env);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr.trim()).to.equal(`bench:compare: ${join(out.path, 'a', 'run-1')} has no run.json; name two report folders of the bench`);
     } finally {
       await out.remove();
     }

@@ -23,6 +23,7 @@ function sampleRun(): RunResult {
     series: [{ name: 'lag', columns: ['t_ms', 'lag'], rows: [[0, 0], [250, 12]] }],
     checks: [{ name: 'every order sent', passed: true, detail: '1000 of 1000' }],
     passed: true,
+    thresholds: [],
   };
 }
 

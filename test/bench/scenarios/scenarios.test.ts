@@ -20,6 +20,7 @@ import { projectRoot } from '../../../kafka/paths.js';
 import { testClient } from '../../helpers/drivers.js';
 import { testBrokers, uniqueName } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
+import { chromiumPath, inspectReport, launchChromium } from '../../helpers/browser.js';
 
 describe('bench scenarios at a small size (real broker)', function () {
   this.timeout(120_000);
@@ -28,8 +29,13 @@ describe('bench scenarios at a small size (real broker)', function () {
 
   before(async () => {
     const target: KafkaTarget = { brokers: await testBrokers(), origin: 'configured', release: () => Promise.resolve() };
-    options = (name) => ({ target, driver: 'kafkajs', progress: createProgress(false), keepTopics: false, outDir: join(out.path, name), reportsRoot: out.path, pipeline: { mode: 'internal' }, profile: false });
+    options = (name) => {
+      reports.push(name);
+      return { target, driver: 'kafkajs', progress: createProgress(false), keepTopics: false, outDir: join(out.path, name), reportsRoot: out.path, pipeline: { mode: 'internal' }, profile: false };
+    };
   });
+  /** Every report folder the tests above wrote: the last test opens each report.html in a browser. */
+  const reports: string[] = [];
   after(() => out.remove());
 
   const files = (dir: string): string[] => readdirSync(dir).sort();
@@ -41,7 +47,7 @@ describe('bench scenarios at a small size (real broker)', function () {
   it('baseline, one at a time: both latencies for every order, the warm-up left out; the inventory a process of its own', async () => {
     const { result, dir } = await runScenario('baseline', baseline, (context, p) => runBaseline(context, p), options('baseline'));
     expect(result.passed, JSON.stringify(result.checks)).to.equal(true);
-    expect(files(dir)).to.deep.equal(['end_to_end.hgrm', 'figures.csv', 'inventory-1.log', 'latency.csv', 'produce_to_ack.hgrm', 'run.json', 'summary.txt']);
+    expect(files(dir)).to.deep.equal(['end_to_end.hgrm', 'figures.csv', 'inventory-1.log', 'latency.csv', 'produce_to_ack.hgrm', 'report.html', 'run.json', 'summary.txt']);
     // The stage ran as the command a user runs, in another process, and was stopped cleanly at the end.
     const log = readFileSync(join(dir, 'inventory-1.log'), 'utf8');
     expect(log).to.match(/node pipeline\/inventory\/cli\.js --driver kafkajs/).and.match(/pipeline:inventory: consuming .* \(kafkajs\); GET http/).and.match(/stopped; processed 70:/);
@@ -216,4 +222,40 @@ describe('bench scenarios at a small size (real broker)', function () {
       expect(result.figures.dead_lettered).to.be.greaterThan(0);
     });
   }
+  it("every scenario's report.html draws in a real browser: no errors, every chart's lines and axes, a screenshot", async function () {
+    const executable = chromiumPath();
+    if (!executable) {
+      // CI installs chromium (.ci/run) and requires this test; elsewhere it says why it skipped.
+      if (process.env.REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER is set but no chromium was found (apt-get install chromium, or set CHROMIUM_PATH)');
+      this.skip();
+    }
+    expect(reports).to.include.members(['baseline', 'baseline-rate', 'rest', '10k', 'lag', 'replay-json', 'replay-avro']);
+    const browser = await launchChromium(executable);
+    const screenshots = join(projectRoot(), 'reports', 'browser-test');
+    try {
+      for (const name of reports) {
+        const dir = join(out.path, name);
+        const page = await inspectReport(browser, join(dir, 'report.html'), join(screenshots, `${name}.png`));
+        expect(page.errors, name).to.deep.equal([]);
+        expect(page.charts.length, `${name}: every chart box drawn`).to.equal(page.chartBoxes);
+        const run = runJson(dir);
+        const expected = [...(run.histograms.length > 0 ? ['latency-percentiles'] : []), ...(run.tables?.some((t) => t.name === 'clients') ? ['clients'] : []), ...run.series.flatMap((s) => [`${s.name}-lag`, `${s.name}-throughput`])];
+        expect(page.charts.map((c) => c.id), name).to.deep.equal(expected);
+        for (const chart of page.charts) {
+          const what = `${name} ${chart.id}`;
+          expect(chart.plotPixels, `${what}: lines or bars drawn`).to.be.greaterThan(50);
+          expect(chart.yAxisPixels, `${what}: y axis ticks and label drawn`).to.be.greaterThan(50);
+          expect(chart.xAxisPixels, `${what}: x axis ticks and label drawn`).to.be.greaterThan(50);
+          expect(chart.axisLabels.every((label) => label.length > 0), `${what}: axis labels ${chart.axisLabels.join(', ')}`).to.equal(true);
+          expect(chart.legend.length, `${what}: a legend`).to.be.greaterThan(0);
+        }
+        expect(page.text).to.include(run.passed ? 'PASSED' : 'FAILED');
+        const legend = page.charts.find((c) => c.id === 'latency-percentiles')?.legend ?? [];
+        expect(legend, name).to.include.members(run.histograms.map((h) => h.name));
+        if (typeof run.figures.java_end_to_end_p99_ms === 'number') expect(legend, name).to.include('Java EndToEndLatency');
+      }
+    } finally {
+      await browser.close();
+    }
+  });
 });
