@@ -149,7 +149,7 @@ export class RunningPipeline {
 function kafkaArgs(spec: PipelineSpec): string[] {
   const { topics } = spec;
   // --no-env: the bench says everything; a variable in its own environment meant for a stage started by hand does not reach these.
-  return ['--no-env', '--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions)];
+  return ['--driver', spec.driver, '--brokers', spec.brokers.join(','), '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(topics.partitions), '--no-env'];
 }
 
 /** A consuming stage's: its metrics on a free port, its group's session timeout. */
