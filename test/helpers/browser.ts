@@ -101,7 +101,7 @@ export async function inspectReport(browser: Browser, htmlPath: string, screensh
     const boxes = page.locator('.chart-box');
     const lastChart = (await boxes.count()) > 0 ? await boxes.last().boundingBox() : null;
     const height = Math.min(1500, Math.max(400, Math.ceil((lastChart?.y ?? 400) + (lastChart?.height ?? 0) + 16)));
-    await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-top.png'), clip: { x: 0, y: 0, width: 1200, height } });
+    await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1200, height } });
     return { errors, charts, chartBoxes, text };
   } finally {
     await page.close();
