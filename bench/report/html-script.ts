@@ -16,7 +16,8 @@ export const CHART_SCRIPT = String.raw`
     if (v == null || !isFinite(v)) return '';
     var a = Math.abs(v);
     if (a >= 1e6) return trim(v / 1e6, a >= 1e7 ? 0 : 1) + 'M';
-    if (a >= 1e4) return trim(v / 1e3, 0) + 'k';
+    if (a >= 1e5) return trim(v / 1e3, 0) + 'k';
+    if (a >= 1e4) return trim(v / 1e3, 1) + 'k';
     if (a >= 1e3) return trim(v / 1e3, 1) + 'k';
     if (a >= 1 || a === 0) return trim(v, 2);
     return String(Number(v.toPrecision(2)));
