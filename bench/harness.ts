@@ -3,6 +3,7 @@ import type { DriverAdmin, DriverName, KafkaClient, TopicSpec } from '../clients
 import { openClient } from '../clients/registry.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import { DEFAULT_TOPICS, type PipelineTopics } from '../pipeline/contracts/topics.js';
+import { pipelineTopicSpecs } from '../pipeline/kafka.js';
 import type { Clock } from './measure/clock.js';
 import type { Progress } from './progress.js';
 
@@ -65,11 +66,7 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
   };
   const freshTopics = async (partitions: number): Promise<PipelineTopics> => {
     const topics = { orders: `${runId}-order-events`, inventory: `${runId}-inventory-events`, deadLetter: `${runId}-orders-dlq`, partitions };
-    await createTopics([
-      { topic: topics.orders, partitions },
-      { topic: topics.inventory, partitions },
-      { topic: topics.deadLetter, partitions: 1 },
-    ]);
+    await createTopics(await pipelineTopicSpecs(admin, topics, ['orders', 'inventory', 'deadLetter']));
     return topics;
   };
   const context: BenchContext = {

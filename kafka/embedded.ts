@@ -31,18 +31,20 @@ export async function acquireKafka(options: AcquireOptions): Promise<KafkaTarget
   }
   const started = await startLocalBroker(options.local, options.onProgress);
   const local = options.local;
+  // A cluster this call only completed (some nodes were up) is someone else's: it is left running.
+  const startedAll = started.startedNodeIds.length === started.nodes.length;
   return {
-    brokers: [started.broker],
-    origin: started.alreadyRunning ? 'local-running' : 'local-started',
-    release: started.alreadyRunning
-      ? () => Promise.resolve()
-      : async () => {
+    brokers: started.brokers,
+    origin: startedAll ? 'local-started' : 'local-running',
+    release: startedAll
+      ? async () => {
           await stopLocalBroker(local);
-        },
+        }
+      : () => Promise.resolve(),
   };
 }
 
-/** acquireKafka with everything taken from the environment: KAFKA_BROKERS, else the local broker's KAFKA_* settings. */
+/** acquireKafka with everything taken from the environment: KAFKA_BROKERS, else the local broker's KAFKA_* settings (KAFKA_NODES nodes). */
 export function acquireKafkaFromEnv(env: NodeJS.ProcessEnv, onProgress?: ProgressListener): Promise<KafkaTarget> {
   const brokers = env.KAFKA_BROKERS ? parseBrokerList(env.KAFKA_BROKERS) : undefined;
   return acquireKafka({ brokers, local: localBrokerOptions(env), probeTimeoutMs: 5_000, ...(onProgress ? { onProgress } : {}) });

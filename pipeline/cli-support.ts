@@ -207,8 +207,8 @@ export async function stageBrokers(brokersFlag: string | undefined, stage: strin
   const started = await startLocalBroker(localBrokerOptions(process.env), (message) => {
     if (isInteractive()) process.stderr.write(`${stage}: ${message}\n`);
   });
-  if (!started.alreadyRunning) process.stderr.write(`${stage}: started the local broker on ${started.broker}; 'npm run kafka:down' stops it\n`);
-  return [started.broker];
+  if (!started.alreadyRunning) process.stderr.write(`${stage}: started the local broker on ${started.brokers.join(',')}; 'npm run kafka:down' stops it\n`);
+  return [...started.brokers];
 }
 
 /** The cluster a stage talks to and the driver it uses: brokers resolved (and checked), the driver and log level parsed. */

@@ -8,6 +8,13 @@ export const DEFAULT_TOPICS = {
 export const DEFAULT_PARTITIONS = 3;
 export const DEAD_LETTER_PARTITIONS = 1;
 
+/**
+ * Pipeline topics on a cluster of at least `minBrokers` brokers: 3 replicas, and acks=all writes
+ * need 2 of them in sync, so one broker may fail without losing or refusing an acknowledged order.
+ * On fewer brokers, the broker's defaults.
+ */
+export const REPLICATED_TOPICS = { minBrokers: 3, replicationFactor: 3, minInSyncReplicas: 2 } as const;
+
 export const DEFAULT_GROUPS = {
   inventory: 'inventory-service',
   analytics: 'analytics-service',

@@ -6,18 +6,18 @@ import { freePort, tempDir } from '../helpers/processes.js';
 describe('kafka CLI (npm run kafka:up / kafka:status / kafka:down)', function () {
   this.timeout(240_000);
   const dir = tempDir('kafka-cli');
-  let env: NodeJS.ProcessEnv = {};
+  let env: NodeJS.ProcessEnv | undefined;
   let port: number;
 
   before(async function () {
     // The local broker needs Java and Maven; a user who set KAFKA_BROKERS may have neither.
     if (process.env.KAFKA_BROKERS) this.skip();
     port = await freePort();
-    env = { ...envWithout('KAFKA_BROKERS', 'CI'), KAFKA_LOCAL_DIR: dir.path, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()) };
+    env = { ...envWithout('KAFKA_BROKERS', 'CI'), KAFKA_LOCAL_DIR: dir.path, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_NODES: '1' };
   });
 
   after(async () => {
-    if (!process.env.KAFKA_BROKERS) await runCli('kafka/cli.js', ['down'], env);
+    if (env) await runCli('kafka/cli.js', ['down'], env);
     await dir.remove();
   });
 
@@ -43,6 +43,12 @@ describe('kafka CLI (npm run kafka:up / kafka:status / kafka:down)', function ()
     const after = await runCli('kafka/cli.js', ['status'], env);
     expect(after.code).to.equal(3);
     expect(after.stdout).to.match(/^down: no local broker/);
+  });
+
+  it('rejects a node count out of range in one line that names the flag', async () => {
+    const result = await runCli('kafka/cli.js', ['up', '--nodes', '10'], env);
+    expect(result.code).to.equal(2);
+    expect(result.stderr.trim()).to.equal('kafka: --nodes must be a whole number from 1 to 9, got 10 (see --help)');
   });
 
   it('rejects a bad flag in one line that names it', async () => {

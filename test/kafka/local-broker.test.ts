@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { LocalKafkaError } from '../../kafka/errors.js';
-import { localBrokerOptions, newClusterId, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
+import { clusterNodes, localBrokerOptions, newClusterId, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
 import { freePort, tempDir, writeScript } from '../helpers/processes.js';
 
 /** Processes whose command line mentions text (Linux /proc). */
@@ -50,6 +50,35 @@ ${brokerBody}`,
     expect(properties).to.include('transaction.state.log.replication.factor=1');
     expect(properties).to.include('group.initial.rebalance.delay.ms=0');
     expect(properties).to.include('log.dirs=/data');
+  });
+
+  it('renders three nodes, each broker and controller, in one quorum of three, replicated 3 with 2 in sync', () => {
+    const properties = renderServerProperties({ port: 19092, controllerPort: 19093, nodes: 3 }, '/data', 2);
+    expect(properties).to.include('node.id=2');
+    expect(properties).to.include('controller.quorum.voters=1@127.0.0.1:19093,2@127.0.0.1:19095,3@127.0.0.1:19097');
+    expect(properties).to.include('listeners=PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19095');
+    expect(properties).to.include('advertised.listeners=PLAINTEXT://127.0.0.1:19094');
+    for (const setting of ['default.replication.factor=3', 'min.insync.replicas=2', 'offsets.topic.replication.factor=3', 'transaction.state.log.replication.factor=3', 'transaction.state.log.min.isr=2']) {
+      expect(properties).to.include(setting);
+    }
+  });
+
+  it('takes the node count from KAFKA_NODES and lays the nodes out by the port scheme', () => {
+    const options = localBrokerOptions({ KAFKA_PORT: '29092', KAFKA_NODES: '3' }, { localDir: '/local' });
+    expect(options.instanceDir).to.equal('/local/cluster-29092-3nodes');
+    expect(clusterNodes(options)).to.deep.equal([
+      { nodeId: 1, port: 29092, controllerPort: 29093, dir: '/local/cluster-29092-3nodes/node-1' },
+      { nodeId: 2, port: 29094, controllerPort: 29095, dir: '/local/cluster-29092-3nodes/node-2' },
+      { nodeId: 3, port: 29096, controllerPort: 29097, dir: '/local/cluster-29092-3nodes/node-3' },
+    ]);
+    expect(localBrokerOptions({ KAFKA_PORT: '29092' }, { localDir: '/local' }).instanceDir).to.equal('/local/broker-29092');
+  });
+
+  it('refuses a node count out of range, and ports that collide or run past 65535, in one line', () => {
+    expect(() => localBrokerOptions({ KAFKA_NODES: '0' })).to.throw("KAFKA_NODES='0' is not valid: expected a whole number from 1 to 9");
+    expect(() => localBrokerOptions({ KAFKA_NODES: '3', KAFKA_PORT: '9092', KAFKA_CONTROLLER_PORT: '9094' })).to.throw(/^controller port 9094 collides with the broker ports of 3 nodes from 9092/);
+    expect(localBrokerOptions({ KAFKA_NODES: '3', KAFKA_PORT: '65530' }).nodes).to.equal(3);
+    expect(() => localBrokerOptions({ KAFKA_NODES: '3', KAFKA_PORT: '65531' })).to.throw(/^3 nodes from port 65531 need ports up to 65536: pick a lower KAFKA_PORT$/);
   });
 
   it('makes cluster ids that a command line cannot mistake for options', () => {

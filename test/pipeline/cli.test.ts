@@ -18,11 +18,14 @@ describe('pipeline command lines (as a user runs them)', function () {
   const cleanup = new Cleanup();
   let admin: DriverAdmin;
 
+  let ready = false;
+
   before(async () => {
     admin = await (await testClient('kafkajs', 'cli-test')).admin();
+    ready = true;
   });
   afterEach(() => cleanup.run());
-  after(() => admin.close());
+  after(() => (ready ? admin.close() : undefined));
 
   const bad: [string, string[], RegExp][] = [
     ['pipeline/producer/cli.js', ['--count', '-5'], /^pipeline:producer: --count must be a whole number of at least 1, got -5 \(see --help\)$/],

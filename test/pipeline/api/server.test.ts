@@ -15,12 +15,15 @@ describe('pipeline/api: POST /order (real broker)', () => {
   let admin: DriverAdmin;
   const body = { student_id: 'STU-0007', restaurant: 'Engineering Hub', items: [{ item: 'ramen', quantity: 2 }, { item: 'sushi', quantity: 1 }] };
 
+  let ready = false;
+
   before(async () => {
     kafka = await testClient('kafkajs', 'api-test');
     admin = await kafka.admin();
+    ready = true;
   });
   afterEach(() => cleanup.run());
-  after(() => admin.close());
+  after(() => (ready ? admin.close() : undefined));
 
   function api(sinkKafka: KafkaClient, topic: string, sendTimeoutMs = 5_000, encoding: Encoding = 'json') {
     const sink = new KafkaOrderSink(sinkKafka, topic, encoding, { lingerMs: 0, maxBatch: 100 });
