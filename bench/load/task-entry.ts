@@ -62,9 +62,6 @@ if (parentPort) {
     (listener) => port.on('message', listener),
     (message) => {
       port.postMessage(message);
-      // Listening for `finish` holds the port open: once the task has answered, let the thread end
-      // (else it lives on, and keeps the process that started it from exiting).
-      if (message.kind !== 'progress') port.unref();
     },
   );
 } else {
