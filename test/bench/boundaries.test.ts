@@ -1,22 +1,15 @@
 /** The bench is not in the path it measures: it never loads a pipeline stage, it starts each as a process. */
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { projectRoot } from '../../kafka/paths.js';
+import { sourceFiles } from '../helpers/processes.js';
 
 /**
  * What runs a stage: its service, server or command line. Contracts, order generation, figure types
  * and the committing consumer (which the bench's own result reader uses, in a worker) are shared.
  */
 const STAGE_MODULES = [/^pipeline\/inventory\//, /^pipeline\/api\//, /^pipeline\/analytics\/(service|http|prometheus|report|cli)\./, /^pipeline\/producer\/(cli|produce-orders)\./];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 describe('bench: the stages stay out of its process', () => {
   it('imports no module that runs a pipeline stage', () => {

@@ -1,8 +1,9 @@
 /** The driver seam holds: a client library is imported only inside its own driver folder. */
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../kafka/paths.js';
+import { sourceFiles } from '../helpers/processes.js';
 
 const LIBRARIES: Readonly<Record<string, string>> = {
   kafkajs: 'clients/kafkajs/',
@@ -12,14 +13,6 @@ const LIBRARIES: Readonly<Record<string, string>> = {
   '@platformatic/kafka': 'clients/platformatic/',
   '@confluentinc/kafka-javascript': 'clients/confluent/',
 };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 describe('clients: the driver boundary', () => {
   it('imports each client library only in its own driver folder', () => {

@@ -1,24 +1,10 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { LocalKafkaError } from '../../kafka/errors.js';
 import { clusterNodes, localBrokerOptions, newClusterId, renderServerProperties, startLocalBroker, type LocalBrokerOptions } from '../../kafka/local-broker.js';
-import { freePort, tempDir, writeScript } from '../helpers/processes.js';
-
-/** Processes whose command line mentions text (Linux /proc). */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+import { freePort, processesMentioning, tempDir, writeScript } from '../helpers/processes.js';
 
 describe('kafka/local-broker', () => {
   const dir = tempDir('local-broker');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { KafkaClient } from '../../clients/driver.js';
 import { openClient } from '../../clients/registry.js';
 import { describeCluster } from '../../kafka/cluster.js';
@@ -11,21 +11,7 @@ import { produceOrders } from '../../pipeline/producer/produce-orders.js';
 import { envWithout, runCli } from '../helpers/cli.js';
 import { Cleanup, freePortRun, uniqueName } from '../helpers/kafka.js';
 import { settledFigures, startAnalytics, startInventory } from '../helpers/pipeline.js';
-import { tempDir } from '../helpers/processes.js';
-
-/** Processes whose command line mentions text (Linux /proc). */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+import { processesMentioning, tempDir } from '../helpers/processes.js';
 
 describe('a three-node local cluster (kafka:up --nodes 3) running the pipeline', function () {
   this.timeout(240_000);
