@@ -151,6 +151,8 @@ export function timeCharts(run: Pick<RunResult, 'series'>): LineChart[] {
     const rates = offsets
       ? offsets.lines.map((line) => ({ label: line.column === 'end_offset' ? 'produced' : 'consumed (committed)', values: ratePerS(offsets.xs, line.values, 1) }))
       : timed.lines.map((line) => ({ label: `${phrase(line.column).replace(/ lag$/, '')} drained`, values: ratePerS(timed.xs, line.values, -1) }));
+    // A rate needs two intervals to make a line: a drain sampled only twice (over in a moment) has no throughput curve.
+    if (!rates.some((line) => line.values.filter((value) => value !== null).length >= 2)) continue;
     charts.push({ kind: 'lines', id: `${series.name}-throughput`, title: `Throughput (${series.name})`, note: `Messages per second over a trailing window of ${round(((timed.xs.at(-1) ?? 0) - (timed.xs[0] ?? 0)) * RATE_WINDOW_SHARE, 2)} s: ${offsets ? 'the end offsets’ rise (produced) and the committed offsets’ rise (consumed)' : 'how fast each group’s lag fell while it drained the backlog'}.`, x: time, y: { label: 'messages/s', log: false, ticks: 'number' }, xs: offsets?.xs ?? timed.xs, lines: rates });
   }
   return charts;

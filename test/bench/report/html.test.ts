@@ -63,6 +63,11 @@ describe('bench/report/html', () => {
     expect(throughput.lines).to.deep.equal([{ label: 'inventory drained', values: [null, 400, 200] }, { label: 'analytics drained', values: [null, 200, 400] }]);
   });
 
+  it('a drain sampled only twice has its lag chart but no throughput curve (one rate is no line)', () => {
+    const drain = { name: 'drain', columns: ['t_ms', 'inventory_lag'], rows: [[0, 300], [40, 0]] };
+    expect(timeCharts({ series: [drain] }).map((chart) => chart.id)).to.deep.equal(['drain-lag']);
+  });
+
   it("bench:clients' table as bars: each driver and Java reference, a missing figure no bar", () => {
     const table = { name: 'clients', title: 't', columns: ['client', 'produce_acks_all', 'produce_acks_1', 'consume', 'produce_to_ack_p99_ms', 'share_of_java'], rows: [['kafkajs (kafkajs 2.2.4)', 100, 120, 300, 2, 0.5], ['Java ProducerPerformance, tuned (batch.size=262144 linger.ms=5)', 200, '-', '-', '-', 1]] };
     const chart = clientsChart({ tables: [table] });
