@@ -83,8 +83,9 @@ try {
   // A folder the run could not write is found now, not after the run.
   if (args.out) prepareReportDir(args.out);
 } catch (error) {
+  // An --out that cannot be written is a bad flag value: exit 2, like any usage error.
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
-  process.exit(1);
+  process.exit(2);
 }
 let kafka: KafkaTarget | undefined;
 let exitCode = 0;

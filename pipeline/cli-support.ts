@@ -253,8 +253,8 @@ export function onShutdown(stage: string, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-/** Prints a fatal error as one line and exits 1. */
-export function exitWithError(stage: string, error: unknown): never {
+/** Prints a fatal error as one line and exits 1 (or the code given: 2 for a flag whose value cannot be used). */
+export function exitWithError(stage: string, error: unknown, code = 1): never {
   process.stderr.write(`${stage}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(code);
 }

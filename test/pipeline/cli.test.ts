@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverAdmin } from '../../clients/driver.js';
 import { projectRoot } from '../../kafka/paths.js';
@@ -76,10 +76,16 @@ describe('pipeline command lines (as a user runs them)', function () {
     });
   }
 
-  it('pipeline:analytics refuses an --out it cannot write, in one line, before it starts', async () => {
-    const result = await runCli('pipeline/analytics/cli.js', ['--out', '/proc/analytics-cannot-write/x', '--brokers', '127.0.0.1:1'], process.env, 20_000);
-    expect(result.code).to.equal(1);
-    expect(result.stderr.trim()).to.equal('pipeline:analytics: the report folder /proc/analytics-cannot-write/x cannot be written (ENOENT); choose another with --out');
+  it('pipeline:analytics refuses an --out it cannot write, in one line (exit 2), before it starts', async () => {
+    const scratch = tempDir('analytics-out');
+    cleanup.add(() => scratch.remove());
+    const file = join(scratch.path, 'a-file');
+    writeFileSync(file, '');
+    for (const [dir, code] of [[join(file, 'sub'), 'ENOTDIR'], ['/proc/analytics-cannot-write/x', 'ENOENT']] as const) {
+      const result = await runCli('pipeline/analytics/cli.js', ['--out', dir, '--brokers', '127.0.0.1:1'], process.env, 20_000);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.equal(`pipeline:analytics: the report folder ${dir} cannot be written (${code}); choose another with --out\n`);
+    }
   });
 
   it('pipeline:analytics writes its figures and stops cleanly on SIGTERM', async () => {
