@@ -39,7 +39,7 @@ async function checkDriver(): Promise<void> {
 
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
-  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
+  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, driver: driverOf(args), onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
 }
 
 const javaTools = () => kafkaJavaTools(localBrokerOptions(process.env));
