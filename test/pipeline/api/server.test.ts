@@ -8,7 +8,7 @@ import { buildOrderApi } from '../../../pipeline/api/server.js';
 import { orderIdForKey } from '../../../pipeline/api/idempotency.js';
 import { startLocalBroker, stopLocalBroker, type LocalBrokerOptions } from '../../../kafka/local-broker.js';
 import { decodeOrderPlaced, type Encoding } from '../../../pipeline/contracts/codec.js';
-import { testClient } from '../../helpers/drivers.js';
+import { TEST_DRIVERS, testClient } from '../../helpers/drivers.js';
 import { Cleanup, createTestTopics, ownBrokerOptions, uniqueName, waitFor } from '../../helpers/kafka.js';
 import { headerText, readMessages } from '../../helpers/pipeline.js';
 import { freePort } from '../../helpers/processes.js';
@@ -180,6 +180,33 @@ describe('pipeline/api with its broker stopped (SIGSTOP of a broker of its own)'
     if (brokerPid !== undefined) process.kill(brokerPid, 'SIGCONT');
     if (local) await stopLocalBroker(local);
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GET /health says unreachable (503) while the broker is stopped and connected (200) once it runs again, with every driver', async () => {
+    if (brokerPid === undefined) throw new Error('no broker pid');
+    const pid = brokerPid;
+    const apps: { driver: string; app: ReturnType<typeof buildOrderApi> }[] = [];
+    for (const driver of TEST_DRIVERS) {
+      const client = await openClient(driver, { brokers, clientId: `api-health-${driver}`, logLevel: 'nothing', retries: 2 });
+      const sink = new KafkaOrderSink(client, uniqueName('api-health'), 'json', { lingerMs: 0, maxBatch: 100 });
+      const app = buildOrderApi({ sink, sendTimeoutMs: 1_500 });
+      cleanup.add(async () => {
+        await app.close();
+        await sink.close();
+      });
+      apps.push({ driver, app });
+    }
+    const statuses = async () => Promise.all(apps.map(async ({ driver, app }) => `${driver} ${(await app.inject({ method: 'GET', url: '/health' })).statusCode}`));
+    const all = (code: number) => TEST_DRIVERS.map((driver) => `${driver} ${code}`);
+    expect(await statuses()).to.deep.equal(all(200));
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await waitFor('every /health to say unreachable', async () => ((await statuses()).every((s) => s.endsWith(' 503')) ? true : undefined), 20_000);
+      expect((await apps[0]?.app.inject({ method: 'GET', url: '/health' }))?.json()).to.deep.equal({ status: 'unavailable', kafka: 'unreachable' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitFor('every /health to say connected again', async () => ((await statuses()).every((s) => s.endsWith(' 200')) ? true : undefined), 60_000);
   });
 
   it('answers 503 "published: unknown" for an order in a send, "published: false" for one still waiting (never published), /health 503; retries with the key publish each order once', async () => {
