@@ -39,7 +39,7 @@ async function checkDriver(): Promise<void> {
 
 async function target(): Promise<KafkaTarget> {
   const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
-  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
+  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, driver: driverOf(args), onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
 }
 
 const javaTools = () => kafkaJavaTools(localBrokerOptions(process.env));
@@ -83,8 +83,9 @@ try {
   // A folder the run could not write is found now, not after the run.
   if (args.out) prepareReportDir(args.out);
 } catch (error) {
+  // An --out that cannot be written is a bad flag value: exit 2, like any usage error.
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
-  process.exit(1);
+  process.exit(2);
 }
 let kafka: KafkaTarget | undefined;
 let exitCode = 0;

@@ -185,6 +185,7 @@ export interface GroupInfo {
 }
 
 export interface DriverAdmin {
+  /** A round trip to the cluster every time (never a client's cached metadata): health checks rely on it. */
   describeCluster(): Promise<ClusterInfo>;
   /** Asks the group coordinator about a group (an unknown group is Dead or Empty with no members). */
   describeGroup(groupId: string): Promise<GroupInfo>;

@@ -1,3 +1,4 @@
+import type { DriverName } from '../clients/driver.js';
 import { describeCluster, parseBrokerList } from './cluster.js';
 import { localBrokerOptions, startLocalBroker, stopLocalBroker, type LocalBrokerOptions, type ProgressListener } from './local-broker.js';
 
@@ -17,6 +18,8 @@ export interface AcquireOptions {
   /** How long a configured cluster may take to answer before it is reported unreachable. */
   readonly probeTimeoutMs: number;
   readonly onProgress?: ProgressListener;
+  /** The driver that probes a configured cluster (the default driver when absent): the one the run will use. */
+  readonly driver?: DriverName;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AcquireOptions {
  */
 export async function acquireKafka(options: AcquireOptions): Promise<KafkaTarget> {
   if (options.brokers) {
-    await describeCluster(options.brokers, options.probeTimeoutMs);
+    await describeCluster(options.brokers, options.probeTimeoutMs, options.driver ? { driver: options.driver } : {});
     return { brokers: options.brokers, origin: 'configured', release: () => Promise.resolve() };
   }
   const started = await startLocalBroker(options.local, options.onProgress);

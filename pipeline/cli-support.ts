@@ -231,8 +231,18 @@ export function exitOnCrash(stage: string): (error: Error) => void {
   };
 }
 
-/** Runs stop() on the first SIGINT or SIGTERM; a second signal exits at once. */
-export function onShutdown(stage: string, stop: () => Promise<void>): void {
+export type ShutdownSignal = 'SIGINT' | 'SIGTERM';
+
+/** The exit code of a process ended by a signal, as a shell reports it: 128 + the signal's number (SIGINT 130, SIGTERM 143). */
+export function signalExitCode(signal: ShutdownSignal): number {
+  return 128 + (signal === 'SIGINT' ? 2 : 15);
+}
+
+/**
+ * Runs stop() on the first SIGINT or SIGTERM and exits with the code it resolves to (0 when none);
+ * a second signal exits at once.
+ */
+export function onShutdown(stage: string, stop: (signal: ShutdownSignal) => Promise<number | undefined> | Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -241,8 +251,8 @@ export function onShutdown(stage: string, stop: () => Promise<void>): void {
     }
     stopping = true;
     process.stderr.write(`${stage}: ${signal}, stopping cleanly\n`);
-    stop().then(
-      () => process.exit(0),
+    stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM').then(
+      (code) => process.exit(code ?? 0),
       (error: unknown) => {
         process.stderr.write(`${stage}: error while stopping: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
@@ -253,8 +263,8 @@ export function onShutdown(stage: string, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-/** Prints a fatal error as one line and exits 1. */
-export function exitWithError(stage: string, error: unknown): never {
+/** Prints a fatal error as one line and exits 1 (or the code given: 2 for a flag whose value cannot be used). */
+export function exitWithError(stage: string, error: unknown, code = 1): never {
   process.stderr.write(`${stage}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(code);
 }

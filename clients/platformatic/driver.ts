@@ -134,7 +134,8 @@ class PlatformaticAdmin implements DriverAdmin {
 
   describeCluster(): Promise<ClusterInfo> {
     return wrap('describing the cluster', async () => {
-      const metadata = await this.admin.metadata({ topics: [] });
+      // forceUpdate: a round trip to the cluster, never the client's cached metadata (a stopped broker must show).
+      const metadata = await this.admin.metadata({ topics: [], forceUpdate: true });
       return { clusterId: metadata.id, controller: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
     });
   }

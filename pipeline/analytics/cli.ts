@@ -42,8 +42,12 @@ function report(service: AnalyticsService, title: string): void {
 }
 
 try {
-  // A folder the reports could not be written to is found now, not at the first report.
+  // A folder the reports could not be written to is found now, not at the first report: a bad flag value, exit 2.
   if (args.out) prepareWritableDir(args.out, '--out');
+} catch (error) {
+  exitWithError(stage, error, 2);
+}
+try {
   const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'analytics-service');
   const prometheus = createMetricsExposition({ figures: () => service.figures(), window: () => service.window(), consumed: () => service.consumed() });

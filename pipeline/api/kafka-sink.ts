@@ -1,9 +1,24 @@
 import type { KafkaClient } from '../../clients/driver.js';
 import type { Encoding } from '../contracts/codec.js';
 import type { OrderPlaced } from '../contracts/events.js';
-import { OrderBatcher, type BatcherOptions } from '../producer/order-batcher.js';
+import { OrderBatcher, OrderNotSentError, type BatcherOptions } from '../producer/order-batcher.js';
 import { OrderPublisher } from '../producer/order-producer.js';
+import { BrokerHealth } from './broker-health.js';
 import type { OrderSink } from './server.js';
+
+/** Rejects with OrderNotSentError when the signal aborts first; the promise itself goes on. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, reason: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new OrderNotSentError(reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(new OrderNotSentError(reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
 
 /**
  * Publishes accepted orders with one idempotent producer, connecting on first use and again after a
@@ -13,21 +28,30 @@ export class KafkaOrderSink implements OrderSink {
   private batcher: OrderBatcher | undefined;
   private publisher: OrderPublisher | undefined;
   private connecting: Promise<OrderBatcher> | undefined;
+  private readonly health: BrokerHealth;
 
   constructor(
     private readonly client: KafkaClient,
     private readonly topic: string,
     private readonly encoding: Encoding,
     private readonly batching: BatcherOptions,
-  ) {}
-
-  get connected(): boolean {
-    return this.publisher !== undefined;
+  ) {
+    this.health = new BrokerHealth(client);
   }
 
-  async publish(order: OrderPlaced, headers: Readonly<Record<string, string>>): Promise<void> {
-    const batcher = await this.connect();
-    await batcher.publish(order, headers);
+  kafkaReachable(): Promise<boolean> {
+    return this.health.reachable();
+  }
+
+  async publish(order: OrderPlaced, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<void> {
+    let batcher: OrderBatcher;
+    try {
+      batcher = await unlessAborted(this.connect(), signal, 'not sent: the producer was still connecting');
+    } catch (error) {
+      if (error instanceof OrderNotSentError) throw error;
+      throw new OrderNotSentError(`not sent: the producer could not connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    await batcher.publish(order, headers, signal);
   }
 
   private connect(): Promise<OrderBatcher> {
@@ -46,6 +70,7 @@ export class KafkaOrderSink implements OrderSink {
   }
 
   async close(): Promise<void> {
+    await this.health.close();
     await this.publisher?.close();
     this.publisher = undefined;
     this.batcher = undefined;

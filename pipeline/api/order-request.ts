@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { OrderPlaced } from '../contracts/events.js';
 import { isRestaurant, toCents, unitPrice } from '../contracts/menu.js';
+import { CLIENT_ORDER_ID_PATTERN } from './idempotency.js';
 
 /** The body of POST /order. Prices are not the client's to set: they come from the menu. */
 export const orderRequestSchema = z
   .strictObject({
+    /** The client's own order id (optional): a retry with the same one publishes at most once. */
+    order_id: z.string().regex(CLIENT_ORDER_ID_PATTERN, { message: 'must be 1 to 64 letters, digits, or . _ : -' }).optional(),
     student_id: z.string().trim().min(1).max(64),
     restaurant: z.string().refine(isRestaurant, { message: 'unknown restaurant' }),
     items: z

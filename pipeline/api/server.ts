@@ -1,14 +1,15 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { OrderPlaced } from '../contracts/events.js';
 import { MAX_PROPAGATED_HEADER_LENGTH, PROPAGATED_REQUEST_HEADERS } from '../contracts/headers.js';
+import { fingerprintOf, IDEMPOTENCY_HEADER, orderIdForKey, parseIdempotencyKey, type IdempotencyLimits } from './idempotency.js';
+import { OrderIntake, type OrderSink, type Outcome } from './order-intake.js';
 import { orderFromRequest, parseOrderRequest } from './order-request.js';
 
-/** Where accepted orders go: resolves once Kafka has acknowledged the order. */
-export interface OrderSink {
-  publish(order: OrderPlaced, headers: Readonly<Record<string, string>>): Promise<void>;
-  readonly connected: boolean;
-}
+export type { OrderSink } from './order-intake.js';
+
+/** Seconds a client is asked to wait before it retries a 503 (Retry-After). */
+export const RETRY_AFTER_S = 1;
 
 /** The request's headers that travel on with its order; an oversized one is a reason for 400. */
 function propagatedHeaders(request: IncomingHttpHeaders): { ok: true; headers: Record<string, string> } | { ok: false; error: string } {
@@ -27,46 +28,57 @@ export interface OrderApiOptions {
   readonly sink: OrderSink;
   /** How long Kafka may take to acknowledge an order before the client gets 503. */
   readonly sendTimeoutMs: number;
+  /** The bounds of the idempotency store (DEFAULT_IDEMPOTENCY_LIMITS). */
+  readonly idempotency?: IdempotencyLimits;
+  /** The idempotency store's clock. */
+  readonly now?: () => number;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`no acknowledgement within ${ms} ms`));
-      }, ms);
-    }),
-  ]).finally(() => {
-    clearTimeout(timer);
-  });
+/** An outcome as the HTTP answer: 202, 422, or 503 saying whether the order may still be published. */
+function reply(outcome: Outcome, response: FastifyReply): FastifyReply {
+  if (outcome.kind === 'conflict') return response.code(422).send({ error: outcome.reason });
+  if (outcome.replayed) void response.header('idempotent-replayed', 'true');
+  const { order } = outcome;
+  if (outcome.kind === 'acknowledged') return response.code(202).send({ order_id: order.order_id, status: order.status, total_amount: order.total_amount });
+  void response.header('retry-after', String(RETRY_AFTER_S));
+  if (outcome.kind === 'unknown') return response.code(503).send({ error: `Kafka has not acknowledged the order; it may still be published: ${outcome.reason}`, order_id: order.order_id, published: 'unknown' });
+  return response.code(503).send({ error: `Kafka could not take the order; it was not published: ${outcome.reason}`, order_id: order.order_id, published: false });
 }
 
-/** POST /order: 202 with the order id; 400 with the reason; 503 when Kafka cannot take the order. GET /health. */
+/**
+ * POST /order: 202 with the order id; 400 with the reason; 422 for an idempotency key reused with
+ * another body; 503 when Kafka has not acknowledged, saying whether the order may still be published.
+ * GET /health: 200 when the cluster answers a metadata request now, else 503.
+ */
 export function buildOrderApi(options: OrderApiOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const intake = new OrderIntake(options);
 
   // Malformed JSON and other request errors answer in the same shape as validation errors.
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, response) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    void reply.code(status).send({ error: error.message });
+    void response.code(status).send({ error: error.message });
   });
 
-  app.post('/order', async (request, reply) => {
+  app.post('/order', async (request, response) => {
     const parsed = parseOrderRequest(request.body);
-    if (!parsed.ok) return reply.code(400).send({ error: parsed.error });
+    if (!parsed.ok) return response.code(400).send({ error: parsed.error });
     const propagated = propagatedHeaders(request.headers);
-    if (!propagated.ok) return reply.code(400).send({ error: propagated.error });
-    const order = orderFromRequest(parsed.value, new Date());
-    try {
-      await withTimeout(options.sink.publish(order, propagated.headers), options.sendTimeoutMs);
-    } catch (error) {
-      return reply.code(503).send({ error: `Kafka could not take the order: ${error instanceof Error ? error.message : String(error)}` });
-    }
-    return reply.code(202).send({ order_id: order.order_id, status: order.status, total_amount: order.total_amount });
+    if (!propagated.ok) return response.code(400).send({ error: propagated.error });
+    const idempotency = parseIdempotencyKey(request.headers[IDEMPOTENCY_HEADER]);
+    if (!idempotency.ok) return response.code(400).send({ error: idempotency.error });
+    const { key } = idempotency;
+    const clientOrderId = parsed.value.order_id;
+    const orderId = clientOrderId ?? (key !== undefined ? orderIdForKey(key) : `ORD-${randomUUID()}`);
+    const order = orderFromRequest(parsed.value, new Date(), orderId);
+    const identity = key !== undefined ? `key:${key}` : clientOrderId !== undefined ? `order:${clientOrderId}` : undefined;
+    const outcome = await intake.place({ order, headers: propagated.headers, ...(identity !== undefined ? { identity: { key: identity, fingerprint: fingerprintOf(parsed.value) } } : {}) });
+    return reply(outcome, response);
   });
 
-  app.get('/health', () => ({ status: 'ok', kafka: options.sink.connected ? 'connected' : 'not connected' }));
+  app.get('/health', async (_request, response) => {
+    const reachable = await options.sink.kafkaReachable();
+    return response.code(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'unavailable', kafka: reachable ? 'connected' : 'unreachable' });
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** npm run pipeline:producer -- --count N [--rate R | --delay-ms D] [--seed S] [--encoding json|avro] */
 import { randomInt } from 'node:crypto';
-import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, exitWithError, isInteractive, onShutdown, parseCommandLine, signalExitCode, stageConnection, topicsFrom, validate, withEncodingOption, withKafkaOptions, type ShutdownSignal } from '../cli-support.js';
 import { ensurePipelineTopics, openStageClient } from '../kafka.js';
 import { fixedSchedule, OrderGenerator, wallClock } from './order-generator.js';
 import { OrderPublisher } from './order-producer.js';
@@ -36,17 +36,16 @@ const seed = args.seed ?? randomInt(2 ** 32 - 1);
 const pacing: Pacing = args.rate !== undefined ? { kind: 'rate', perSecond: args.rate } : args['delay-ms'] !== undefined ? { kind: 'delay', delayMs: args['delay-ms'] } : { kind: 'batch', batchSize: args['batch-size'] };
 const topics = topicsFrom(args);
 
-try {
+/**
+ * Connects, publishes and prints the summary; resolves to the exit code: 0 when every order was
+ * acknowledged, 1 when some failed, 128 + the signal's number when a signal stopped it first.
+ */
+async function run(abort: AbortController, stoppedBy: () => ShutdownSignal | undefined): Promise<number> {
   const connection = await stageConnection(args, stage);
   const client = await openStageClient(connection, 'order-producer');
   await ensurePipelineTopics(client, topics, ['orders']);
 
   const publisher = await OrderPublisher.open(client, topics.orders, args.encoding);
-  const abort = new AbortController();
-  onShutdown(stage, () => {
-    abort.abort();
-    return Promise.resolve();
-  });
   const generator = new OrderGenerator({ seed, placedAt: args['event-time-start'] ? fixedSchedule(new Date(args['event-time-start']), args['event-time-step-ms']) : wallClock() });
   const showProgress = isInteractive();
   let lastShown = 0;
@@ -62,12 +61,24 @@ try {
     },
   });
   if (showProgress) process.stderr.write('\r\x1b[K');
+  // What was in flight has been answered (produceOrders waits for it); close flushes the rest.
   await publisher.close();
+  const signal = stoppedBy();
   console.log(
-    `sent ${summary.sent} orders (${args.encoding}) to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed; seed ${seed}`,
+    `sent ${summary.sent} of ${args.count} orders (${args.encoding}) to ${topics.orders} in ${(summary.elapsedMs / 1000).toFixed(2)} s (${Math.round(summary.ordersPerSecond)} orders/s), ${summary.failed} failed${signal ? `, stopped by ${signal}` : ''}; seed ${seed}`,
   );
   if (summary.firstError) process.stderr.write(`pipeline:producer: first failure: ${summary.firstError}\n`);
-  process.exit(summary.failed > 0 || summary.sent < args.count ? 1 : 0);
-} catch (error) {
-  exitWithError(stage, error);
+  if (signal) return signalExitCode(signal);
+  return summary.failed > 0 || summary.sent < args.count ? 1 : 0;
 }
+
+const abort = new AbortController();
+let stoppedBy: ShutdownSignal | undefined;
+const running = run(abort, () => stoppedBy).catch((error: unknown) => exitWithError(stage, error));
+// A signal stops the sending; the summary is still printed, and the exit code says it did not finish.
+onShutdown(stage, (signal) => {
+  stoppedBy = signal;
+  abort.abort();
+  return running;
+});
+process.exit(await running);

@@ -8,6 +8,14 @@ import type { OrderPlaced } from '../contracts/events.js';
 import type { Headers } from '../../clients/driver.js';
 import type { OrderPublisher, OrderWithHeaders } from './order-producer.js';
 
+/** An order that never went to the client library: refused before the send, so it will never be published. */
+export class OrderNotSentError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'OrderNotSentError';
+  }
+}
+
 export interface BatcherOptions {
   /** How long an order may wait for others before a send starts (0: the current turn of the event loop only). */
   readonly lingerMs: number;
@@ -31,10 +39,28 @@ export class OrderBatcher {
     private readonly options: BatcherOptions,
   ) {}
 
-  /** Resolves once the broker acknowledged this order; rejects with the send's error. */
-  publish(order: OrderPlaced, headers?: Headers): Promise<void> {
+  /**
+   * Resolves once the broker acknowledged this order; rejects with the send's error. When the signal
+   * aborts while the order still waits for a send, it is withdrawn (OrderNotSentError); once in a send, it stays.
+   */
+  publish(order: OrderPlaced, headers?: Headers, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ entry: { order, ...(headers ? { headers } : {}) }, resolve, reject });
+      if (signal?.aborted) {
+        reject(new OrderNotSentError('withdrawn before it was sent'));
+        return;
+      }
+      const waiting: Waiting = { entry: { order, ...(headers ? { headers } : {}) }, resolve, reject };
+      this.waiting.push(waiting);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.waiting.indexOf(waiting);
+          if (index < 0) return;
+          this.waiting.splice(index, 1);
+          reject(new OrderNotSentError('withdrawn before it was sent: the send before it had not been acknowledged'));
+        },
+        { once: true },
+      );
       this.schedule();
     });
   }

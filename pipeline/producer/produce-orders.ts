@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { OrderPlaced } from '../contracts/events.js';
 import type { OrderPublisher } from './order-producer.js';
 import { RateSchedule } from './rate-schedule.js';
@@ -26,9 +26,19 @@ export interface ProduceOptions {
   readonly onProgress?: (sent: number, failed: number) => void;
 }
 
+/** Waits ms, or less when the signal aborts first. */
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  }
+}
+
 /**
  * Publishes `count` generated orders and returns a summary. A failed send counts its orders as
- * failed and the run goes on; an abort stops it between sends.
+ * failed and the run goes on; an abort stops it between sends (a send in flight is answered first, a
+ * wait for the next is cut short).
  */
 export async function produceOrders(generator: OrderSource, publisher: OrderPublisher, options: ProduceOptions): Promise<ProduceSummary> {
   const started = performance.now();
@@ -65,13 +75,13 @@ export async function produceOrders(generator: OrderSource, publisher: OrderPubl
         index = due;
         await send(orders);
       } else {
-        await sleep(Math.max(0, (schedule.intendedMicros(index) - performance.now() * 1000) / 1000));
+        await sleep(Math.max(0, (schedule.intendedMicros(index) - performance.now() * 1000) / 1000), options.signal);
       }
       continue;
     }
     await send([generator.next()]);
     index += 1;
-    if (index < options.count) await sleep(pacing.delayMs);
+    if (index < options.count) await sleep(pacing.delayMs, options.signal);
   }
   const elapsedMs = performance.now() - started;
   return { sent, failed, elapsedMs, ordersPerSecond: elapsedMs > 0 ? (sent * 1000) / elapsedMs : 0, firstError };
