@@ -189,6 +189,8 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
     String(inv.throttleMs),
     '--seed',
     String(inv.seed),
+    // A stage's changelog has one owner per group; several instances keep their state in memory.
+    ...(spec.inventoryInstances > 1 ? ['--state', 'memory'] : []),
   ];
   const starting = [
     ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
