@@ -26,7 +26,7 @@ const EVENT_TIME = { startIso: '2026-02-15T10:00:00.000Z', stepMs: 250 } as cons
 
 /** One analytics pass: an analytics process reads all three topics as `group` until its offsets reach the ends; its figures come from GET /metrics. */
 async function analyticsPass(context: BenchContext, topics: PipelineTopics, group: string, params: ReplayParams): Promise<Figures> {
-  const stages = await startStages(context, topics, { inventoryInstances: 0, analytics: true, analyticsGroup: group }, params.timeoutS);
+  const stages = await startStages(context, topics, { inventoryInstances: 0, analytics: true, analyticsGroup: group, state: 'changelog' }, params.timeoutS);
   if (stages.kind === 'external') throw new Error('bench:replay runs its own pipeline; it does not run with --pipeline external');
   try {
     await untilDone(context, { stages, timeoutS: params.timeoutS });

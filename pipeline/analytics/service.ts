@@ -1,7 +1,7 @@
 import type { DriverProducer, KafkaClient } from '../../clients/driver.js';
 import { changelogTopic, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
-import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog } from '../state/changelog.js';
+import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { OrderAnalytics, type CountedResult, type Figures, type IncomingMessage } from './figures.js';
 import { RollingWindow, type Clock, type WindowFigures } from './window.js';
@@ -96,7 +96,7 @@ export class AnalyticsService {
       const changes = this.analytics.takeChanges();
       if (next === undefined) return;
       // The batch's facts and its offset in one transaction: a crash loses both or neither.
-      if (this.transactional) await this.transactional.sendInTransaction(changelogMessages(this.changelog, changes), { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+      if (this.transactional) await sendInTransactionRetrying(this.transactional, changelogMessages(this.changelog, changes), { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
       else done(next);
     });
   }

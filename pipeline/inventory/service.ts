@@ -3,7 +3,7 @@ import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } fr
 import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
-import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog } from '../state/changelog.js';
+import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
@@ -98,11 +98,11 @@ export class InventoryService {
         const state = this.stateful ? changelogMessages(this.changelog, decisions) : [];
         if (this.options.exactlyOnce) {
           const transactional = await this.transactionalProducer(batch.topic, batch.partition);
-          await transactional.sendInTransaction([...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+          await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
         } else {
           // At least once with a changelog: the decisions are committed before their results go out,
           // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
-          if (state.length > 0) await (await this.transactionalProducer(batch.topic, batch.partition)).sendInTransaction(state);
+          if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
           if (outgoing.length > 0) await producer.send(outgoing);
           done(next);
         }

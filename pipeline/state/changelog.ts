@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
+import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
+import { DriverError } from '../../clients/errors.js';
 import { murmur2 } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
 
@@ -85,7 +86,7 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
   for (const [index, producer] of producers.entries()) {
     // Every producer writes (so fences) at least once; together they put a barrier on every partition.
     const mine = Array.from({ length: partitions }, (_, p) => p).filter((p) => p % producers.length === index || p === index % partitions);
-    await producer.sendInTransaction(mine.map((p) => ({ topic, key: barrierKey(p, partitions), value: restoreId })));
+    await sendInTransactionRetrying(producer, mine.map((p) => ({ topic, key: barrierKey(p, partitions), value: restoreId })));
   }
   const reached = new Set<number>();
   let applied = 0;
@@ -136,5 +137,22 @@ export async function deleteChangelog(admin: DriverAdmin, topic: string, timeout
   while ((await admin.listTopics()).includes(topic)) {
     if (Date.now() > deadline) throw new Error(`the changelog ${topic} was still listed ${timeoutMs / 1000} s after its deletion`);
     await sleep(100);
+  }
+}
+
+/**
+ * sendInTransaction, tried again when it failed on a retriable error (the driver aborted it, so
+ * nothing of it is visible): a transaction begun just after the one before was committed can meet
+ * CONCURRENT_TRANSACTIONS while the broker still writes that one's markers (seen with kafkajs).
+ */
+export async function sendInTransactionRetrying(producer: DriverProducer, messages: readonly OutgoingMessage[], offsets?: TransactionOffsets, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await producer.sendInTransaction(messages, offsets);
+      return;
+    } catch (error) {
+      if (!(error instanceof DriverError) || !error.retriable || attempt >= attempts) throw error;
+      await sleep(200 * 2 ** (attempt - 1));
+    }
   }
 }
