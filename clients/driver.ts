@@ -109,10 +109,10 @@ export interface DriverProducer {
   /** Resolves once the broker has acknowledged every message (as acks asks); rejects with a DriverError. */
   send(messages: readonly OutgoingMessage[]): Promise<void>;
   /**
-   * Sends the messages and commits the consumer's offsets in one transaction, aborting it on
-   * failure. Needs a transactionalId and a driver with the transactions capability.
+   * Sends the messages and commits the consumer's offsets (when given) in one transaction, aborting
+   * it on failure. Needs a transactionalId and a driver with the transactions capability.
    */
-  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void>;
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void>;
   close(): Promise<void>;
 }
 

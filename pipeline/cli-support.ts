@@ -7,7 +7,7 @@ import { localBrokerOptions, startLocalBroker } from '../kafka/local-broker.js';
 import { DRIVER_NAMES, LOG_LEVELS, type DriverName, type LogLevel } from '../clients/driver.js';
 import { DEFAULT_DRIVER, loadDriver } from '../clients/registry.js';
 import { DEFAULT_ENCODING, ENCODINGS } from './contracts/codec.js';
-import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, type PipelineTopics } from './contracts/topics.js';
+import { DEFAULT_PARTITIONS, DEFAULT_TOPICS, STATE_MODES, type PipelineTopics } from './contracts/topics.js';
 import type { KafkaConnection } from './kafka.js';
 import type { StageConsumerOptions } from './stage-consumer.js';
 
@@ -162,6 +162,11 @@ export function withConsumerOptions<T>(argv: Argv<T>, defaultGroup: string) {
         a['group-instance-id'] === '' ? { flag: 'group-instance-id', text: 'must not be empty' } : undefined,
       ),
     );
+}
+
+/** A stateful stage's --state: its changelog topic (restored at start), or memory only. */
+export function withStateOption<T>(argv: Argv<T>) {
+  return argv.option('state', { type: 'string', choices: STATE_MODES, default: 'changelog' as const, describe: "where the stage's state lives: changelog (the compacted topic <group>-changelog, written with the consumed offsets in one transaction, restored at start; one instance per group) or memory (lost on restart)" });
 }
 
 /** The stage consumer's settings from the consumer flags. */

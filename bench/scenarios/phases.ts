@@ -6,7 +6,7 @@
  */
 import type { ProducerOptions } from '../../clients/driver.js';
 import type { Encoding } from '../../pipeline/contracts/codec.js';
-import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
+import type { PipelineTopics, StateMode } from '../../pipeline/contracts/topics.js';
 import { decodeHistogram, type LatencyHistogram } from '../../pipeline/histogram.js';
 import { PIPELINE_PRODUCER } from '../../pipeline/kafka.js';
 import type { BenchContext } from '../harness.js';
@@ -23,6 +23,8 @@ export interface StageChoice {
   readonly analytics: boolean;
   readonly sessionTimeoutMs?: number;
   readonly analyticsGroup?: string;
+  /** The stages' --state; memory unless given. */
+  readonly state?: StateMode;
   readonly api?: { readonly lingerMs: number; readonly encoding: Encoding };
 }
 
@@ -47,6 +49,7 @@ export async function startStages(context: BenchContext, topics: PipelineTopics,
     startTimeoutMs: timeoutS * 1000,
     ...(choice.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: choice.sessionTimeoutMs } : {}),
     ...(choice.analyticsGroup !== undefined ? { analyticsGroup: choice.analyticsGroup } : {}),
+    ...(choice.state !== undefined ? { state: choice.state } : {}),
     ...(choice.api ? { api: choice.api } : {}),
   });
   context.onCleanup(() => pipeline.stop());

@@ -1,7 +1,8 @@
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
 import { encodeOrderPlaced, type Encoding } from '../../pipeline/contracts/codec.js';
 import type { OrderPlaced } from '../../pipeline/contracts/events.js';
-import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
+import { changelogTopic, type PipelineTopics } from '../../pipeline/contracts/topics.js';
+import { deleteChangelog } from '../../pipeline/state/changelog.js';
 import type { BenchContext } from '../harness.js';
 import type { ReplayParams } from './params.js';
 import { sendOrders, startStages, untilDone } from './phases.js';
@@ -25,7 +26,7 @@ const EVENT_TIME = { startIso: '2026-02-15T10:00:00.000Z', stepMs: 250 } as cons
 
 /** One analytics pass: an analytics process reads all three topics as `group` until its offsets reach the ends; its figures come from GET /metrics. */
 async function analyticsPass(context: BenchContext, topics: PipelineTopics, group: string, params: ReplayParams): Promise<Figures> {
-  const stages = await startStages(context, topics, { inventoryInstances: 0, analytics: true, analyticsGroup: group }, params.timeoutS);
+  const stages = await startStages(context, topics, { inventoryInstances: 0, analytics: true, analyticsGroup: group, state: 'changelog' }, params.timeoutS);
   if (stages.kind === 'external') throw new Error('bench:replay runs its own pipeline; it does not run with --pipeline external');
   try {
     await untilDone(context, { stages, timeoutS: params.timeoutS });
@@ -68,6 +69,8 @@ export async function runReplay(context: BenchContext, params: ReplayParams): Pr
   const first = await analyticsPass(context, topics, group, params);
   context.progress.phase('resetting the group to the earliest offsets');
   await context.admin.resetGroupToEarliest(group, [topics.orders, topics.inventory, topics.deadLetter]);
+  // And its state, as Kafka Streams' reset tool deletes a store's changelog: else the second pass would restore the first's figures rather than compute them again.
+  await deleteChangelog(context.admin, changelogTopic(group));
   context.progress.phase('analytics, second pass after the reset');
   const second = await analyticsPass(context, topics, group, params);
   context.progress.phase('analytics, third pass as a fresh group');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DriverName } from '../../clients/driver.js';
 import { eventTimeFigures, type Figures, type MetricsDocument } from '../../pipeline/analytics/figures.js';
 import type { Encoding } from '../../pipeline/contracts/codec.js';
-import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
+import type { PipelineTopics, StateMode } from '../../pipeline/contracts/topics.js';
 import type { GroupWatch } from '../measure/offsets.js';
 import { StageProcess } from './stage-process.js';
 
@@ -43,6 +43,11 @@ export interface PipelineSpec {
   readonly sessionTimeoutMs?: number;
   /** The analytics' consumer group, when not <runId>-analytics (a replay from a fresh group). */
   readonly analyticsGroup?: string;
+  /**
+   * The stages' --state (memory unless asked): a scenario runs several pipelines on the same topics
+   * and groups in one run, each of which must count its own orders only, not restore the last one's.
+   */
+  readonly state?: StateMode;
 }
 
 /** What GET /metrics of an inventory process answers. */
@@ -189,10 +194,12 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
     String(inv.throttleMs),
     '--seed',
     String(inv.seed),
+    '--state',
+    spec.state ?? 'memory',
   ];
   const starting = [
     ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
-    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0'])] : []),
+    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0', '--state', spec.state ?? 'memory'])] : []),
     ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs), '--encoding', spec.api.encoding], API_LINE)] : []),
   ];
   const started = await Promise.allSettled(starting);

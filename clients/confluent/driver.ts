@@ -212,18 +212,20 @@ class ConfluentProducer implements DriverProducer {
     });
   }
 
-  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
-    if (!(offsets.consumer instanceof ConfluentConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
-    const consumer = offsets.consumer.raw;
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
+    if (offsets && !(offsets.consumer instanceof ConfluentConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
+    const consumer = offsets?.consumer instanceof ConfluentConsumer ? offsets.consumer.raw : undefined;
     return wrap('committing a transaction', async () => {
       const transaction = await this.producer.transaction();
       try {
         if (messages.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(messages) });
-        const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
-          topic,
-          partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
-        }));
-        await transaction.sendOffsets({ consumer, topics });
+        if (offsets && consumer) {
+          const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
+            topic,
+            partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+          }));
+          await transaction.sendOffsets({ consumer, topics });
+        }
         await transaction.commit();
       } catch (error) {
         await transaction.abort().catch(() => undefined);

@@ -205,7 +205,7 @@ class KafkajsProducer implements DriverProducer {
     });
   }
 
-  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
     return wrap('committing a transaction', async () => {
       const transaction = await this.producer.transaction();
       try {
@@ -213,11 +213,13 @@ class KafkajsProducer implements DriverProducer {
           const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
           await transaction.sendBatch({ acks: -1, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });
         }
-        const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
-          topic,
-          partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
-        }));
-        await transaction.sendOffsets({ consumerGroupId: offsets.consumer.groupId, topics });
+        if (offsets) {
+          const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
+            topic,
+            partitions: offsets.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+          }));
+          await transaction.sendOffsets({ consumerGroupId: offsets.consumer.groupId, topics });
+        }
         await transaction.commit();
       } catch (error) {
         await transaction.abort().catch(() => undefined);

@@ -250,9 +250,9 @@ class PlatformaticProducer implements DriverProducer {
     });
   }
 
-  sendInTransaction(messages: readonly OutgoingMessage[], offsets: TransactionOffsets): Promise<void> {
-    if (!(offsets.consumer instanceof PlatformaticConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
-    const consumer = offsets.consumer;
+  sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
+    if (offsets && !(offsets.consumer instanceof PlatformaticConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
+    const consumer = offsets?.consumer instanceof PlatformaticConsumer ? offsets.consumer : undefined;
     return this.queue.run(() =>
       wrap('committing a transaction', async () => {
         // Producer id and epoch -1: "none yet". The library would send 0 and 0, which the broker
@@ -260,8 +260,10 @@ class PlatformaticProducer implements DriverProducer {
         const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
         try {
           if (messages.length > 0) await transaction.send({ messages: toProduced(messages) });
-          await transaction.addConsumer(consumer.raw);
-          for (const offset of offsets.offsets) await transaction.addOffset(consumer.messageBefore(offset));
+          if (offsets && consumer) {
+            await transaction.addConsumer(consumer.raw);
+            for (const offset of offsets.offsets) await transaction.addOffset(consumer.messageBefore(offset));
+          }
           await transaction.commit();
         } catch (error) {
           await transaction.abort().catch(() => undefined);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, consumerSettings, exitOnCrash, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions } from '../cli-support.js';
+import { checkNumber, commandLine, consumerSettings, exitOnCrash, exitWithError, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, withStateOption } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
 import { metricsJson } from './figures.js';
 import { buildMetricsServer } from './http.js';
@@ -13,9 +13,9 @@ import { renderReport } from './report.js';
 import { AnalyticsService } from './service.js';
 
 const stage = 'pipeline:analytics';
-const args = await parseCommandLine(withConsumerOptions(withKafkaOptions(
+const args = await parseCommandLine(withStateOption(withConsumerOptions(withKafkaOptions(
   commandLine(stage, '$0 [--http-port P] [--report-interval S] [--report-every N] [--out DIR]', 'The analytics consumer: figures from orders and results, GET /metrics, until stopped.'),
-), DEFAULT_GROUPS.analytics)
+), DEFAULT_GROUPS.analytics))
   .option('http-port', { type: 'number', default: 8080, describe: 'port of GET /metrics; 0 picks a free one' })
   .option('http-host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
   .option('report-interval', { type: 'number', default: 10, describe: 'print a report (with the rolling window) every S seconds (0: off)' })
@@ -55,6 +55,7 @@ try {
     topics: topicsFrom(args),
     ...consumerSettings(args),
     windowSeconds: args['window-sec'],
+    state: args.state,
     reportEveryMessages: args['report-every'],
     onReport: () => {
       report(service, `Analytics at ${new Date().toISOString()}`);
@@ -76,7 +77,8 @@ try {
   await service.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : args['http-port'];
-  console.log(`${stage}: consuming as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver}); GET http://${args['http-host']}:${port}/metrics`);
+  const state = args.state === 'changelog' ? `; state restored from ${service.changelog}: ${service.restoredRecords} records` : '; state in memory';
+  console.log(`${stage}: consuming as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver}); GET http://${args['http-host']}:${port}/metrics${state}`);
 } catch (error) {
   exitWithError(stage, error);
 }

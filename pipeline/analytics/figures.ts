@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import { decodeInventoryResult, decodeOrderPlaced } from '../contracts/codec.js';
 import { FAILURE_REASONS, type FailureReason } from '../contracts/events.js';
 import { headerText, type MessageHeaders } from '../contracts/headers.js';
 import { RESTAURANTS, toCents } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES, DLQ_HEADERS, ORDER_HEADERS } from '../contracts/topics.js';
 import type { WindowFigures } from './window.js';
+import type { ChangelogRecord } from '../state/changelog.js';
 import { createLatencyHistogram, recordMicros, summarizeMs, type LatencyHistogram, type LatencySummaryMs } from '../histogram.js';
 
 /** The analytics figures, as JSON (report files and GET /metrics). Keys as in docs/DESIGN.md. */
@@ -49,6 +51,19 @@ interface ResultFacts {
   readonly reason: FailureReason | null;
 }
 
+/**
+ * The analytics' changelog records (docs/DESIGN.md, "Stage state"), one per fact, each written once:
+ * `order:<order_id>`, `result:<order_id>` (with its latency: µs, "out_of_range", or null without
+ * sent-at), `dead:<order_id>`, `malformed:<topic>/<partition>/<offset>`.
+ */
+const orderRecordSchema = z.object({ restaurant: z.string(), total_cents: z.number().int().nonnegative(), minute: z.string() }).strict();
+const resultRecordSchema = z.object({ status: z.enum(['reserved', 'failed']), reason: z.enum(FAILURE_REASONS).nullable(), latency_us: z.union([z.number(), z.literal('out_of_range'), z.null()]) }).strict();
+const markRecordSchema = z.object({}).strict();
+type ResultLatency = z.infer<typeof resultRecordSchema>['latency_us'];
+
+const RECORD_KINDS = ['order', 'result', 'dead', 'malformed'] as const;
+type RecordKind = (typeof RECORD_KINDS)[number];
+
 const sortedRecord = <V>(entries: Iterable<[string, V]>): Record<string, V> =>
   Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -66,15 +81,16 @@ export class OrderAnalytics {
   private readonly latency: LatencyHistogram = createLatencyHistogram();
   private latencyNotAvailable = 0;
   private latencyOutOfRange = 0;
+  private changes: ChangelogRecord[] = [];
 
   /** Counts an order; says whether it was one not seen before. */
   ingestOrder(message: IncomingMessage): boolean {
     const parsed = decodeOrderPlaced(message.value, message.headers);
     if (!parsed.ok || this.orders.has(parsed.value.order_id)) return false;
     const order = parsed.value;
-    this.orders.set(order.order_id, { restaurant: order.restaurant, totalCents: toCents(order.total_amount) });
-    const minute = order.placed_at.slice(0, 16);
-    this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + 1);
+    const record = { restaurant: order.restaurant, total_cents: toCents(order.total_amount), minute: order.placed_at.slice(0, 16) };
+    this.addOrder(order.order_id, record);
+    this.changed('order', order.order_id, record);
     return true;
   }
 
@@ -83,36 +99,86 @@ export class OrderAnalytics {
     const parsed = decodeInventoryResult(message.value, message.headers);
     if (!parsed.ok || this.results.has(parsed.value.order_id)) return undefined;
     const result = parsed.value;
-    this.results.set(result.order_id, { status: result.status, reason: result.reason });
-    return { status: result.status, latencyMicros: this.recordLatency(message, result.processed_at) };
+    const record = { status: result.status, reason: result.reason, latency_us: this.latencyOf(message, result.processed_at) };
+    const latencyMicros = this.addResult(result.order_id, record);
+    this.changed('result', result.order_id, record);
+    return { status: result.status, latencyMicros };
   }
 
   /**
    * Order-to-result latency from wall clocks only: the result's processed_at less the order's
    * `sent-at` header (copied onto the result). Never from placed_at, which is event time.
    */
-  private recordLatency(message: IncomingMessage, processedAt: string): number | undefined {
+  private latencyOf(message: IncomingMessage, processedAt: string): ResultLatency {
     const sentAt = headerText(message.headers, ORDER_HEADERS.sentAt);
-    if (sentAt === undefined || !/^\d+$/.test(sentAt)) {
-      this.latencyNotAvailable += 1;
-      return undefined;
-    }
+    if (sentAt === undefined || !/^\d+$/.test(sentAt)) return null;
     const micros = (Date.parse(processedAt) - Number(sentAt)) * 1000;
-    if (recordMicros(this.latency, micros, 1, { sameClock: false })) return micros;
-    this.latencyOutOfRange += 1;
-    return undefined;
+    return Number.isFinite(micros) ? micros : 'out_of_range';
   }
 
   ingestDeadLetter(message: IncomingMessage): void {
     const error = headerText(message.headers, DLQ_HEADERS.error) ?? '';
     const orderId = message.key?.toString();
     if (error.startsWith(`${DLQ_ERROR_CODES.retriesExhausted}:`) && orderId) {
+      if (!this.deadLetteredIds.has(orderId)) this.changed('dead', orderId, {});
       this.deadLetteredIds.add(orderId);
       return;
     }
     // Not a valid order: identified by where it came from, so a redelivered dead letter counts once.
     const source = [DLQ_HEADERS.sourceTopic, DLQ_HEADERS.sourcePartition, DLQ_HEADERS.sourceOffset].map((name) => headerText(message.headers, name) ?? '?').join('/');
+    if (!this.malformedSources.has(source)) this.changed('malformed', source, {});
     this.malformedSources.add(source);
+  }
+
+  /** The facts counted since the last call, as changelog records. */
+  takeChanges(): ChangelogRecord[] {
+    const changes = this.changes;
+    this.changes = [];
+    return changes;
+  }
+
+  /** Applies a changelog record of an earlier run, as if its event had been read again; a malformed record is an error that names it. */
+  restore(key: string, value: Buffer | null): void {
+    const colon = key.indexOf(':');
+    const kind = RECORD_KINDS.find((k) => k === key.slice(0, colon));
+    const id = key.slice(colon + 1);
+    const json = value === null ? undefined : parseJson(value);
+    const bad = (why: string): Error => new Error(`analytics changelog record ${JSON.stringify(key.slice(0, 80))} is malformed: ${why}`);
+    if (kind === undefined) throw bad('unknown kind');
+    if (kind === 'order') {
+      const record = orderRecordSchema.safeParse(json);
+      if (!record.success) throw bad(record.error.message.replace(/\s+/g, ' '));
+      if (!this.orders.has(id)) this.addOrder(id, record.data);
+    } else if (kind === 'result') {
+      const record = resultRecordSchema.safeParse(json);
+      if (!record.success) throw bad(record.error.message.replace(/\s+/g, ' '));
+      if (!this.results.has(id)) this.addResult(id, record.data);
+    } else {
+      if (!markRecordSchema.safeParse(json).success) throw bad('expected {}');
+      (kind === 'dead' ? this.deadLetteredIds : this.malformedSources).add(id);
+    }
+  }
+
+  private addOrder(orderId: string, record: z.infer<typeof orderRecordSchema>): void {
+    this.orders.set(orderId, { restaurant: record.restaurant, totalCents: record.total_cents });
+    this.minutes.set(record.minute, (this.minutes.get(record.minute) ?? 0) + 1);
+  }
+
+  /** Counts a first result and its latency; returns the latency recorded, if any. */
+  private addResult(orderId: string, record: z.infer<typeof resultRecordSchema>): number | undefined {
+    this.results.set(orderId, { status: record.status, reason: record.reason });
+    const micros = record.latency_us;
+    if (micros === null) {
+      this.latencyNotAvailable += 1;
+      return undefined;
+    }
+    if (micros !== 'out_of_range' && recordMicros(this.latency, micros, 1, { sameClock: false })) return micros;
+    this.latencyOutOfRange += 1;
+    return undefined;
+  }
+
+  private changed(kind: RecordKind, id: string, record: object): void {
+    this.changes.push({ key: `${kind}:${id}`, value: JSON.stringify(record) });
   }
 
   figures(): Figures {
@@ -194,4 +260,12 @@ export function eventTimeFigures(document: MetricsDocument): Figures {
   const figures: Figures & { window?: WindowFigures } = { ...document };
   delete figures.window;
   return figures;
+}
+
+function parseJson(value: Buffer): unknown {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

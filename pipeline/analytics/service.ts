@@ -1,6 +1,7 @@
-import type { KafkaClient } from '../../clients/driver.js';
-import type { PipelineTopics } from '../contracts/topics.js';
-import { ensurePipelineTopics } from '../kafka.js';
+import type { DriverProducer, KafkaClient } from '../../clients/driver.js';
+import { changelogTopic, type PipelineTopics, type StateMode } from '../contracts/topics.js';
+import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
+import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { OrderAnalytics, type CountedResult, type Figures, type IncomingMessage } from './figures.js';
 import { RollingWindow, type Clock, type WindowFigures } from './window.js';
@@ -16,6 +17,12 @@ export interface AnalyticsServiceOptions extends StageConsumerOptions {
   readonly clock?: Clock;
   /** Hears every order's first result as it is counted (the Prometheus histogram observes its latency). */
   readonly onResult?: (result: CountedResult) => void;
+  /**
+   * `changelog`: the facts behind the figures go to the group's changelog topic in the transaction
+   * of each batch's offsets, and a start restores them; `memory` (the default here, the command
+   * line's is changelog): a start counts from nothing.
+   */
+  readonly state?: StateMode;
 }
 
 /** The analytics consumer: reads orders, results and dead letters, and keeps the figures. */
@@ -26,6 +33,10 @@ export class AnalyticsService {
   private readonly consumedByTopic: Record<string, number> = {};
   private readonly crashListeners: ((error: Error) => void)[] = [];
   private sinceReport = 0;
+  /** With state in the changelog: the one transactional producer (one instance per group). */
+  private transactional: DriverProducer | undefined;
+  /** Changelog records read back at start (0 with state in memory). */
+  restoredRecords = 0;
 
   constructor(
     private readonly client: KafkaClient,
@@ -65,14 +76,16 @@ export class AnalyticsService {
     const { topics } = this.options;
     await ensurePipelineTopics(this.client, topics, ['orders', 'inventory', 'deadLetter']);
     for (const topic of this.subscribedTopics()) this.consumedByTopic[topic] = 0;
+    if (this.options.state === 'changelog') await this.restore();
     const consumer = await StageConsumer.open(this.client, this.subscribedTopics(), this.options);
     this.consumer = consumer;
     for (const listener of this.crashListeners) consumer.onCrash(listener);
-    await consumer.start((batch, context, done) => {
+    await consumer.start(async (batch, context, done) => {
+      let next: number | undefined;
       for (const message of batch.messages) {
         if (!context.isActive()) break;
         this.ingest(batch.topic, message);
-        done(message.offset + 1);
+        next = message.offset + 1;
         this.consumedByTopic[batch.topic] = (this.consumedByTopic[batch.topic] ?? 0) + 1;
         this.sinceReport += 1;
         if (this.options.reportEveryMessages > 0 && this.sinceReport >= this.options.reportEveryMessages) {
@@ -80,8 +93,25 @@ export class AnalyticsService {
           this.options.onReport?.(this.figures());
         }
       }
-      return Promise.resolve();
+      const changes = this.analytics.takeChanges();
+      if (next === undefined) return;
+      // The batch's facts and its offset in one transaction: a crash loses both or neither.
+      if (this.transactional) await sendInTransactionRetrying(this.transactional, changelogMessages(this.changelog, changes), { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+      else done(next);
     });
+  }
+
+  get changelog(): string {
+    return changelogTopic(this.options.groupId);
+  }
+
+  /** Fences a crashed predecessor (the first transaction of the group's transactional id), then reads the changelog back into the figures. */
+  private async restore(): Promise<void> {
+    const partitions = await partitionCount(this.client, this.options.topics.orders);
+    const changelogPartitions = await ensureChangelog(this.client, this.changelog, partitions);
+    const producer = await this.client.producer({ ...PIPELINE_PRODUCER, transactionalId: this.changelog });
+    this.transactional = producer;
+    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: changelogPartitions, producers: [producer], apply: (key, value) => { this.analytics.restore(key, value); } });
   }
 
   /** Stops fetching (the batch in hand finishes); resume() goes on from there. */
@@ -107,5 +137,6 @@ export class AnalyticsService {
   /** Commits what was consumed and disconnects. */
   async stop(): Promise<void> {
     await this.consumer?.stop();
+    await this.transactional?.close();
   }
 }

@@ -55,3 +55,16 @@ export const DLQ_ERROR_CODES = {
   /** A valid order whose processing threw on every attempt. */
   retriesExhausted: 'retries_exhausted',
 } as const;
+
+/**
+ * Where a stateful stage keeps its state (docs/DESIGN.md, "Stage state"): `changelog`, a compacted
+ * topic of its own written in the transaction of the consumed offsets and read back at start; or
+ * `memory`, the process alone (a restart starts from nothing).
+ */
+export const STATE_MODES = ['changelog', 'memory'] as const;
+export type StateMode = (typeof STATE_MODES)[number];
+
+/** A stage's changelog topic, named after its group as Kafka Streams names `<app>-<store>-changelog`. */
+export function changelogTopic(groupId: string): string {
+  return `${groupId}-changelog`;
+}

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /** npm run pipeline:inventory -- [--throttle-ms T] [--failure-rate F] [--transient-error-rate E] */
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
-import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, consumerSettings } from '../cli-support.js';
+import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, withStateOption, consumerSettings } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
 import { buildInventoryServer } from './http.js';
 import { InventoryService } from './service.js';
 
 const stage = 'pipeline:inventory';
-const args = await parseCommandLine(withConsumerOptions(withKafkaOptions(
+const args = await parseCommandLine(withStateOption(withConsumerOptions(withKafkaOptions(
   commandLine(stage, '$0 [--throttle-ms T] [--failure-rate F] [--transient-error-rate E]', 'The inventory consumer: reserves stock for each order, until stopped (SIGINT/SIGTERM).'),
-), DEFAULT_GROUPS.inventory)
+), DEFAULT_GROUPS.inventory))
   .option('initial-stock', { type: 'number', default: 100, describe: 'starting stock of every menu item' })
   .option('failure-rate', { type: 'number', default: 0, describe: 'share of orders failed as simulated_failure, 0..1' })
   .option('transient-error-rate', { type: 'number', default: 0, describe: 'chance that a processing attempt throws, 0..1' })
@@ -43,6 +43,7 @@ try {
     retry: { maxRetries: args['max-retries'], backoffMs: args['retry-backoff-ms'] },
     throttleMs: args['throttle-ms'],
     exactlyOnce: args['exactly-once'],
+    state: args.state,
   });
   const summary = (): string => {
     const s = service.stats;
@@ -63,7 +64,8 @@ try {
   await service.start();
   const address = server?.server.address();
   const metrics = typeof address === 'object' && address !== null ? `; GET http://${args['http-host']}:${address.port}/metrics` : '';
-  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver})${metrics}`);
+  const state = service.stateful ? `; state restored from ${service.changelog}: ${service.restoredRecords} decisions` : '; state in memory';
+  console.log(`${stage}: consuming ${args['order-topic']} as group ${args.group} on ${connection.brokers.join(',')} (${connection.driver})${metrics}${state}`);
 } catch (error) {
   exitWithError(stage, error);
 }

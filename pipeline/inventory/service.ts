@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
 import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
-import { DLQ_HEADERS, type PipelineTopics } from '../contracts/topics.js';
+import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
+import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
@@ -22,6 +23,12 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
    * flush, so that a crash can neither lose nor duplicate a result for readers of committed data.
    */
   readonly exactlyOnce?: boolean;
+  /**
+   * `changelog`: each decision goes to the group's changelog topic in a transaction, and a start
+   * restores the decisions and the stock they left; `memory` (the default here, the command line's
+   * is changelog): a start begins again from initialStock.
+   */
+  readonly state?: StateMode;
 }
 
 export interface InventoryStats {
@@ -42,7 +49,10 @@ export class InventoryService {
   private consumer: StageConsumer | undefined;
   private producer: DriverProducer | undefined;
   private readonly processor: InventoryProcessor;
+  private readonly ledger: StockLedger;
   private readonly flushEvery: number;
+  /** Changelog records read back at start (0 with state in memory). */
+  restoredRecords = 0;
   /** With exactlyOnce: one transactional producer per input partition, made on first use. */
   private readonly transactional = new Map<string, Promise<DriverProducer>>();
   private readonly crashListeners: ((error: Error) => void)[] = [];
@@ -52,7 +62,8 @@ export class InventoryService {
     private readonly client: KafkaClient,
     private readonly options: InventoryServiceOptions,
   ) {
-    this.processor = new InventoryProcessor(new StockLedger(options.initialStock), options.trouble, options.retry);
+    this.ledger = new StockLedger(options.initialStock);
+    this.processor = new InventoryProcessor(this.ledger, options.trouble, options.retry);
     this.flushEvery = options.flushEvery ?? 500;
   }
 
@@ -60,10 +71,19 @@ export class InventoryService {
     return this.options.groupId;
   }
 
+  get stateful(): boolean {
+    return this.options.state === 'changelog';
+  }
+
+  get changelog(): string {
+    return changelogTopic(this.options.groupId);
+  }
+
   async start(): Promise<void> {
     const { topics } = this.options;
     await ensurePipelineTopics(this.client, topics, ['orders', 'inventory', 'deadLetter']);
     this.producer = await this.client.producer(PIPELINE_PRODUCER);
+    if (this.stateful) await this.restore();
     const consumer = await StageConsumer.open(this.client, [topics.orders], this.options);
     this.consumer = consumer;
     for (const listener of this.crashListeners) consumer.onCrash(listener);
@@ -74,10 +94,15 @@ export class InventoryService {
       const flush = async (): Promise<void> => {
         if (lastOffset === undefined) return;
         const next = lastOffset + 1;
+        const decisions = this.ledger.takeChanges();
+        const state = this.stateful ? changelogMessages(this.changelog, decisions) : [];
         if (this.options.exactlyOnce) {
           const transactional = await this.transactionalProducer(batch.topic, batch.partition);
-          await transactional.sendInTransaction(outgoing, { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+          await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
         } else {
+          // At least once with a changelog: the decisions are committed before their results go out,
+          // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
+          if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
           if (outgoing.length > 0) await producer.send(outgoing);
           done(next);
         }
@@ -116,6 +141,18 @@ export class InventoryService {
         [DLQ_HEADERS.sourceOffset]: String(message.offset),
       },
     };
+  }
+
+  /**
+   * Fences every input partition's predecessor (a transaction of each partition's transactional id,
+   * which aborts what a crashed process left open), then reads the changelog back into the ledger.
+   */
+  private async restore(): Promise<void> {
+    const { topics } = this.options;
+    const partitions = await partitionCount(this.client, topics.orders);
+    const changelogPartitions = await ensureChangelog(this.client, this.changelog, partitions);
+    const producers = await Promise.all(Array.from({ length: partitions }, (_, p) => this.transactionalProducer(topics.orders, p)));
+    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: changelogPartitions, producers, apply: (key, value) => { this.ledger.restore(key, value); } });
   }
 
   /**

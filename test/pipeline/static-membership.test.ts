@@ -17,10 +17,10 @@ interface Member {
   kill(): Promise<void>;
 }
 
-/** An inventory process in `group`, as a user starts it; resolves once it serves GET /metrics. */
+/** An inventory process in `group`, as a user starts it (state in memory: two members of one group); resolves once it serves GET /metrics. */
 async function startMember(driver: DriverName, topics: PipelineTopics, group: string, instanceId: string | undefined, cleanup: Cleanup): Promise<Member> {
   const brokers = (await testBrokers()).join(',');
-  const args = ['--no-env', '--driver', driver, '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', group, '--session-timeout-ms', String(SESSION_TIMEOUT_MS), '--initial-stock', '1000000', '--http-port', '0', ...(instanceId ? ['--group-instance-id', instanceId] : [])];
+  const args = ['--no-env', '--driver', driver, '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', group, '--session-timeout-ms', String(SESSION_TIMEOUT_MS), '--initial-stock', '1000000', '--http-port', '0', '--state', 'memory', ...(instanceId ? ['--group-instance-id', instanceId] : [])];
   const child = spawn(process.execPath, [join(projectRoot(), 'dist/pipeline/inventory/cli.js'), ...args], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -102,4 +102,57 @@ describe('pipeline/analytics/figures', () => {
     expect(figures.latency_ms).to.include({ count: 2, min: 7, max: 12 });
     expect(figures).to.include({ latency_not_available: 1, latency_out_of_range: 1, reserved: 4 });
   });
+
+  describe('the changelog', () => {
+    /** Every kind of fact: orders with and without results, a result before its order, a dead letter, a malformed message, latencies in range, out of range and unknown. */
+    function ingestMixed(analytics: OrderAnalytics): void {
+      ingestAll(analytics, [0, 1, 2, 3, 4, 5]);
+      const late = orders[6] as OrderPlaced;
+      analytics.ingestResult(message(serializeInventoryResult(resultFor(late, 'reserved', 9)), late.order_id, { 'sent-at': String(Date.parse(late.placed_at) - 2 * 3_600_000) }));
+      analytics.ingestOrder(message(serializeOrderPlaced(late)));
+      const unmeasured = orders[7] as OrderPlaced;
+      analytics.ingestOrder(message(serializeOrderPlaced(unmeasured)));
+      analytics.ingestResult(message(serializeInventoryResult(resultFor(unmeasured, 'failed', 3)), unmeasured.order_id));
+      analytics.ingestOrder(message(serializeOrderPlaced(orders[8] as OrderPlaced)));
+      analytics.ingestDeadLetter(message('{}', orders[8]?.order_id ?? null, { error: 'retries_exhausted: x; 4 attempts', 'source-topic': 'o', 'source-partition': '0', 'source-offset': '8' }));
+      analytics.ingestOrder(message(serializeOrderPlaced(orders[9] as OrderPlaced)));
+      analytics.ingestDeadLetter(message('nope', null, { error: 'invalid_json: x', 'source-topic': 'o', 'source-partition': '1', 'source-offset': '3' }));
+    }
+
+    function restoreInto(records: { key: string; value: string | null }[]): OrderAnalytics {
+      const restored = new OrderAnalytics();
+      for (const record of records) restored.restore(record.key, record.value === null ? null : Buffer.from(record.value));
+      return restored;
+    }
+
+    it('restores figures identical to those it recorded, latency histogram included, from one record per fact', () => {
+      const analytics = new OrderAnalytics();
+      ingestMixed(analytics);
+      const records = analytics.takeChanges();
+      expect(records.map((r) => r.key.split(':')[0])).to.deep.equal([...Array.from({ length: 6 }, () => ['order', 'result']).flat(), 'result', 'order', 'order', 'result', 'order', 'dead', 'order', 'malformed']);
+      const figures = analytics.figures();
+      expect(figures).to.include({ latency_out_of_range: 1, latency_not_available: 1, dead_lettered: 1, pending: 1, malformed: 1 });
+      expect(figuresJson(restoreInto(records).figures())).to.equal(figuresJson(figures));
+      expect(analytics.takeChanges(), 'taken once').to.deep.equal([]);
+    });
+
+    it('writes nothing for what it had counted already, and a restored analytics counts a redelivery once', () => {
+      const analytics = new OrderAnalytics();
+      ingestMixed(analytics);
+      const restored = restoreInto(analytics.takeChanges());
+      ingestMixed(analytics);
+      ingestMixed(restored);
+      expect(analytics.takeChanges()).to.deep.equal([]);
+      expect(restored.takeChanges()).to.deep.equal([]);
+      expect(figuresJson(restored.figures())).to.equal(figuresJson(analytics.figures()));
+    });
+
+    it('refuses a record it did not write, naming it', () => {
+      const analytics = new OrderAnalytics();
+      expect(() => { analytics.restore('decision:X', Buffer.from('{}')); }).to.throw('analytics changelog record "decision:X" is malformed: unknown kind');
+      expect(() => { analytics.restore('order:X', Buffer.from('{"restaurant":"Tower Cafe"}')); }).to.throw(/^analytics changelog record "order:X" is malformed/);
+      expect(() => { analytics.restore('result:X', null); }).to.throw(/malformed/);
+      expect(analytics.figures().total_orders).to.equal(0);
+    });
+  });
 });

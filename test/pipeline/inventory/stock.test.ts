@@ -52,3 +52,48 @@ describe('pipeline/inventory/stock', () => {
     expect(ledger.remaining('Engineering Hub', 'ramen')).to.equal(3);
   });
 });
+
+describe('pipeline/inventory/stock: the changelog', () => {
+  /** The ledger's changes as the broker would hand them back. */
+  function replay(ledger: StockLedger, into: StockLedger): void {
+    for (const record of ledger.takeChanges()) into.restore(record.key, record.value === null ? null : Buffer.from(record.value));
+  }
+
+  it('writes one record per new decision, with what it reserved, and none for a repeat', () => {
+    const ledger = new StockLedger(5);
+    ledger.decide(order('A', 'Tower Cafe', [['coffee', 2], ['coffee', 1], ['bagel', 1]]), false);
+    ledger.decide(order('B', 'Tower Cafe', [['coffee', 9]]), false);
+    ledger.decide(order('A', 'Tower Cafe', [['coffee', 2]]), false);
+    expect(ledger.takeChanges()).to.deep.equal([
+      { key: 'decision:A', value: '{"status":"reserved","reason":null,"restaurant":"Tower Cafe","items":{"coffee":3,"bagel":1}}' },
+      { key: 'decision:B', value: '{"status":"failed","reason":"out_of_stock"}' },
+    ]);
+    expect(ledger.takeChanges()).to.deep.equal([]);
+  });
+
+  it('restores the decisions and the stock they left, so that a restored ledger decides as the first would', () => {
+    const first = new StockLedger(4);
+    const restored = new StockLedger(4);
+    first.decide(order('A', 'Spartan Eats', [['burger', 3]]), false);
+    first.decide(order('B', 'Spartan Eats', [['burger', 2]]), false);
+    first.decide(order('C', 'Spartan Eats', [['pizza', 1]]), true);
+    replay(first, restored);
+    expect(restored.remaining('Spartan Eats', 'burger')).to.equal(1);
+    expect(restored.remaining('Spartan Eats', 'pizza')).to.equal(4);
+    // A redelivered order repeats its restored decision and reserves nothing more.
+    expect(restored.decide(order('A', 'Spartan Eats', [['burger', 3]]), false)).to.deep.equal({ status: 'reserved', reason: null });
+    expect(restored.decide(order('B', 'Spartan Eats', [['burger', 2]]), false)).to.deep.equal({ status: 'failed', reason: 'out_of_stock' });
+    expect(restored.decide(order('C', 'Spartan Eats', [['pizza', 1]]), false)).to.deep.equal({ status: 'failed', reason: 'simulated_failure' });
+    expect(restored.remaining('Spartan Eats', 'burger')).to.equal(1);
+    expect(restored.decide(order('D', 'Spartan Eats', [['burger', 1]]), false).status).to.equal('reserved');
+    expect(restored.remaining('Spartan Eats', 'burger')).to.equal(0);
+  });
+
+  it('refuses a record that is not one of its decisions, naming it', () => {
+    const ledger = new StockLedger(4);
+    expect(() => { ledger.restore('order:X', Buffer.from('{}')); }).to.throw('not an inventory changelog record: key "order:X"');
+    expect(() => { ledger.restore('decision:X', Buffer.from('{"status":"reserved","reason":null}')); }).to.throw(/^inventory changelog record "decision:X" is malformed/);
+    expect(() => { ledger.restore('decision:X', Buffer.from('not json')); }).to.throw(/malformed/);
+    expect(ledger.remaining('Tower Cafe', 'coffee')).to.equal(4);
+  });
+});
