@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../kafka/paths.js';
 
@@ -33,4 +33,39 @@ export function envWithout(...names: string[]): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of names) Reflect.deleteProperty(env, name);
   return env;
+}
+
+/** A compiled command running in its own process, its output collected as it comes. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  stdout(): string;
+  /** Standard output and error, interleaved as they arrived. */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited(): Promise<number | null>;
+  /** Sends the signal unless the process has already ended, and waits for its exit. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts one of the project's compiled commands (dist/<script>) and returns at once. */
+export function startCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): RunningCli {
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist', script), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    child,
+    stdout: () => stdout,
+    output: () => output,
+    exited: () => exit,
+    stop: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+  };
 }

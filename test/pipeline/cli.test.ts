@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverAdmin } from '../../clients/driver.js';
-import { projectRoot } from '../../kafka/paths.js';
 import type { Figures, MetricsDocument } from '../../pipeline/analytics/figures.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { decodeOrderPlaced } from '../../pipeline/contracts/codec.js';
@@ -72,18 +70,12 @@ describe('pipeline command lines (as a user runs them)', function () {
     it(`pipeline:producer on ${signal} stops sending, prints its summary of what was acknowledged, and exits ${signal === 'SIGTERM' ? 143 : 130}`, async () => {
       const topics = await createPipelineTopics(admin, cleanup, 1);
       const brokers = (await testBrokers()).join(',');
-      const child = spawn(process.execPath, [join(projectRoot(), 'dist/pipeline/producer/cli.js'), '--brokers', brokers, '--order-topic', topics.orders, '--count', '100000', '--rate', '200'], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      cleanup.add(async () => {
-        child.kill('SIGKILL');
-        await exit;
-      });
+      const producer = startCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--count', '100000', '--rate', '200'], { ...process.env, CI: 'true' });
+      cleanup.add(() => producer.stop('SIGKILL'));
       const onLog = async () => (await admin.endOffsets(topics.orders)).reduce((sum, p) => sum + p.high, 0);
       await waitFor('orders on the topic', async () => ((await onLog()) >= 50 ? true : undefined), 30_000);
-      child.kill(signal);
-      expect(await exit).to.equal(signal === 'SIGTERM' ? 143 : 130);
+      expect(await producer.stop(signal)).to.equal(signal === 'SIGTERM' ? 143 : 130);
+      const stdout = producer.stdout();
       const match = /^sent (\d+) of 100000 orders \(json\) to \S+ in [\d.]+ s \(\d+ orders\/s\), 0 failed, stopped by (SIG\w+); seed \d+$/.exec(stdout.trim());
       expect(match, stdout).to.not.equal(null);
       expect(match?.[2]).to.equal(signal);
@@ -114,20 +106,10 @@ describe('pipeline command lines (as a user runs them)', function () {
     const producer = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--dlq-topic', topics.deadLetter, '--count', '40', '--event-time-start', '2026-02-15T10:00:00Z']);
     expect(producer.code, producer.stderr).to.equal(0);
 
-    const child = spawn(
-      process.execPath,
-      [join(projectRoot(), 'dist/pipeline/analytics/cli.js'), '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('analytics'), '--http-port', '0', '--report-every', '40', '--report-interval', '0', '--out', out.path],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    cleanup.add(async () => {
-      child.kill('SIGKILL');
-      await exit;
-    });
-    await waitFor('a report of 40 orders', () => (stdout.includes('orders 40:') ? true : undefined), 30_000);
-    const url = /GET (http:\/\/\S+\/metrics)/.exec(stdout)?.[1] ?? '';
+    const analytics = startCli('pipeline/analytics/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('analytics'), '--http-port', '0', '--report-every', '40', '--report-interval', '0', '--out', out.path]);
+    cleanup.add(() => analytics.stop('SIGKILL'));
+    await waitFor('a report of 40 orders', () => (analytics.stdout().includes('orders 40:') ? true : undefined), 30_000);
+    const url = /GET (http:\/\/\S+\/metrics)/.exec(analytics.stdout())?.[1] ?? '';
     const document = (await (await fetch(url)).json()) as MetricsDocument;
     expect(document.total_orders).to.equal(40);
     // Read just now: the 40 orders are in the window of processing time, no result yet.
@@ -135,10 +117,9 @@ describe('pipeline command lines (as a user runs them)', function () {
     const check = await promtoolCheckMetrics(await (await fetch(`${url}/prometheus`)).text());
     expect(check.code, check.output).to.be.oneOf([0, 3]);
     expect(check.output.split('\n').filter((line) => line.startsWith('analytics_'))).to.deep.equal([]);
-    expect(stdout).to.match(/last 60 s \(processing time\): 40 orders/);
-    child.kill('SIGTERM');
-    expect(await exit).to.equal(0);
-    expect(stdout).to.include('Analytics, final');
+    expect(analytics.stdout()).to.match(/last 60 s \(processing time\): 40 orders/);
+    expect(await analytics.stop('SIGTERM')).to.equal(0);
+    expect(analytics.stdout()).to.include('Analytics, final');
     const figures = JSON.parse(readFileSync(join(out.path, 'metrics.json'), 'utf8')) as Figures;
     expect(figures).to.include({ total_orders: 40, pending: 40 });
     expect(figures.orders_per_minute).to.deep.equal({ '2026-02-15T10:00': 40 });

@@ -5,42 +5,20 @@
  * the same orders.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { DriverAdmin, KafkaClient } from '../../clients/driver.js';
-import { projectRoot } from '../../kafka/paths.js';
 import { eventTimeFigures, type Figures, type MetricsDocument } from '../../pipeline/analytics/figures.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
+import { startCli, type RunningCli } from '../helpers/cli.js';
 import { testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { createPipelineTopics, settledFigures, startAnalytics, startInventory } from '../helpers/pipeline.js';
 
-interface StageProcess {
-  readonly child: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited(): Promise<number | null>;
-}
-
-function startStage(script: string, args: readonly string[]): StageProcess {
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/pipeline', script), ...args], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
-  return { child, output: () => output, exited: () => exit };
-}
-
-async function stopStage(stage: StageProcess, signal: NodeJS.Signals): Promise<number | null> {
-  if (stage.child.exitCode === null && stage.child.signalCode === null) stage.child.kill(signal);
-  return stage.exited();
-}
-
 /** GET /metrics of an analytics process, once it printed its address. */
-async function metricsOf(analytics: StageProcess): Promise<MetricsDocument> {
+async function metricsOf(analytics: RunningCli): Promise<MetricsDocument> {
   const url = /GET (http:\/\/\S+\/metrics)/.exec(analytics.output())?.[1];
   if (url === undefined) throw new Error(`the analytics printed no address: ${analytics.output()}`);
   return (await (await fetch(url)).json()) as MetricsDocument;
@@ -109,10 +87,10 @@ describe('pipeline: stateful stages restored from their changelogs after a resta
       const common = ['--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--partitions', String(c.partitions), '--no-env'];
       const inventoryArgs = [...common, '--group', uniqueName('inventory'), '--initial-stock', String(c.initialStock), '--failure-rate', String(c.failureRate), '--throttle-ms', '3', ...(c.exactlyOnce ? ['--exactly-once'] : [])];
       const analyticsArgs = [...common, '--group', uniqueName('analytics'), '--http-port', '0', '--report-interval', '0'];
-      const stages: StageProcess[] = [];
-      cleanup.add(() => Promise.all(stages.map((stage) => stopStage(stage, 'SIGKILL'))));
-      const start = (script: string, args: readonly string[]): StageProcess => {
-        const stage = startStage(script, args);
+      const stages: RunningCli[] = [];
+      cleanup.add(() => Promise.all(stages.map((stage) => stage.stop('SIGKILL'))));
+      const start = (script: string, args: readonly string[]): RunningCli => {
+        const stage = startCli(join('pipeline', script), args, { ...process.env, CI: 'true' });
         stages.push(stage);
         return stage;
       };
@@ -127,7 +105,7 @@ describe('pipeline: stateful stages restored from their changelogs after a resta
         const figures = await metricsOf(analytics);
         return figures.reserved + figures.failed >= c.count / 3 ? figures : undefined;
       }, 90_000);
-      await Promise.all([stopStage(inventory, c.signal), stopStage(analytics, c.signal)]);
+      await Promise.all([inventory.stop(c.signal), analytics.stop(c.signal)]);
       expect(before.reserved + before.failed, 'stopped mid-stream').to.be.lessThan(c.count);
 
       const inventoryAgain = start('inventory/cli.js', inventoryArgs);
@@ -151,8 +129,8 @@ describe('pipeline: stateful stages restored from their changelogs after a resta
       const reader = await startAnalytics(kafka, topics, cleanup);
       expect(await settledFigures(reader, c.count, 0, 60_000)).to.deep.equal(eventTimeFigures(final));
 
-      expect(await stopStage(inventoryAgain, 'SIGTERM'), inventoryAgain.output()).to.equal(0);
-      expect(await stopStage(analyticsAgain, 'SIGTERM'), analyticsAgain.output()).to.equal(0);
+      expect(await inventoryAgain.stop('SIGTERM'), inventoryAgain.output()).to.equal(0);
+      expect(await analyticsAgain.stop('SIGTERM'), analyticsAgain.output()).to.equal(0);
     });
   }
 });
