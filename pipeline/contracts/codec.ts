@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avsc, { type Type } from 'avsc';
+import type { z } from 'zod';
 import { projectRoot } from '../../kafka/paths.js';
 import { fingerprintBytes } from './avro-fingerprint.js';
 import {
@@ -22,6 +23,7 @@ import {
   type FailureReason,
   type InventoryResult,
   type OrderPlaced,
+  type Parsed,
 } from './events.js';
 import { CONTENT_TYPE_HEADER, headerText, type MessageHeaders } from './headers.js';
 import { toCents } from './menu.js';
@@ -187,29 +189,36 @@ export function encodeInventoryResult(result: InventoryResult, encoding: Encodin
   return encoding === 'json' ? serializeInventoryResult(result) : INVENTORY_RESULT_AVRO.encode(resultRecord(result));
 }
 
-/** One Kafka message's OrderPlaced, in whichever encoding it came; the same checks either way (docs/DESIGN.md, dead-letter codes). */
-export function decodeOrderPlaced(value: Buffer | null, headers?: MessageHeaders): Decoded<OrderPlaced> {
+/** How one event type is read in each encoding. */
+interface EventReader<T, R extends { readonly order_id: string }> {
+  readonly parseJson: (value: Buffer | null) => Parsed<T>;
+  readonly avro: AvroSingleObjectCodec;
+  /** The contract's shape of a decoded Avro record (the reader's schema guarantees R), checked by the schema after. */
+  readonly fromRecord: (record: R) => unknown;
+  readonly schema: z.ZodType<T>;
+}
+
+const ORDER_PLACED_READER: EventReader<OrderPlaced, OrderRecord> = { parseJson: parseOrderPlaced, avro: ORDER_PLACED_AVRO, fromRecord: orderFromRecord, schema: orderPlacedSchema };
+const INVENTORY_RESULT_READER: EventReader<InventoryResult, ResultRecord> = { parseJson: parseInventoryResult, avro: INVENTORY_RESULT_AVRO, fromRecord: resultFromRecord, schema: inventoryResultSchema };
+
+/** One Kafka message's event, in whichever encoding it came; the same checks either way (docs/DESIGN.md, dead-letter codes). */
+function decodeEvent<T, R extends { readonly order_id: string }>(reader: EventReader<T, R>, value: Buffer | null, headers?: MessageHeaders): Decoded<T> {
   const encoding = encodingOf(value, headers);
   if (encoding === 'json') {
-    const parsed = parseOrderPlaced(value);
+    const parsed = reader.parseJson(value);
     return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: orderIdOf(value) };
   }
-  const decoded = ORDER_PLACED_AVRO.decode(value);
+  const decoded = reader.avro.decode(value);
   if (!decoded.ok) return { ...decoded, encoding, orderId: undefined };
-  const record = decoded.record as OrderRecord;
-  const parsed = validateEvent(orderPlacedSchema, orderFromRecord(record));
+  const record = decoded.record as R;
+  const parsed = validateEvent(reader.schema, reader.fromRecord(record));
   return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: record.order_id || undefined };
 }
 
+export function decodeOrderPlaced(value: Buffer | null, headers?: MessageHeaders): Decoded<OrderPlaced> {
+  return decodeEvent(ORDER_PLACED_READER, value, headers);
+}
+
 export function decodeInventoryResult(value: Buffer | null, headers?: MessageHeaders): Decoded<InventoryResult> {
-  const encoding = encodingOf(value, headers);
-  if (encoding === 'json') {
-    const parsed = parseInventoryResult(value);
-    return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: orderIdOf(value) };
-  }
-  const decoded = INVENTORY_RESULT_AVRO.decode(value);
-  if (!decoded.ok) return { ...decoded, encoding, orderId: undefined };
-  const record = decoded.record as ResultRecord;
-  const parsed = validateEvent(inventoryResultSchema, resultFromRecord(record));
-  return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: record.order_id || undefined };
+  return decodeEvent(INVENTORY_RESULT_READER, value, headers);
 }
