@@ -1,7 +1,7 @@
 import type { DriverProducer, KafkaClient } from '../../clients/driver.js';
 import { changelogTopic, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
-import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
+import { changelogMessages, ensureChangelog, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { OrderAnalytics, type CountedResult, type Figures, type IncomingMessage } from './figures.js';
 import { RollingWindow, type Clock, type WindowFigures } from './window.js';
@@ -107,11 +107,10 @@ export class AnalyticsService {
 
   /** Fences a crashed predecessor (the first transaction of the group's transactional id), then reads the changelog back into the figures. */
   private async restore(): Promise<void> {
-    const partitions = await partitionCount(this.client, this.options.topics.orders);
-    const changelogPartitions = await ensureChangelog(this.client, this.changelog, partitions);
+    const partitions = await ensureChangelog(this.client, this.changelog, this.options.topics.orders);
     const producer = await this.client.producer({ ...PIPELINE_PRODUCER, transactionalId: this.changelog });
     this.transactional = producer;
-    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: changelogPartitions, producers: [producer], apply: (key, value) => { this.analytics.restore(key, value); } });
+    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: partitions.changelog, producers: [producer], apply: (key, value) => { this.analytics.restore(key, value); } });
   }
 
   /** Stops fetching (the batch in hand finishes); resume() goes on from there. */

@@ -3,7 +3,7 @@ import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } fr
 import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
-import { changelogMessages, ensureChangelog, partitionCount, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
+import { changelogMessages, ensureChangelog, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
@@ -149,10 +149,9 @@ export class InventoryService {
    */
   private async restore(): Promise<void> {
     const { topics } = this.options;
-    const partitions = await partitionCount(this.client, topics.orders);
-    const changelogPartitions = await ensureChangelog(this.client, this.changelog, partitions);
-    const producers = await Promise.all(Array.from({ length: partitions }, (_, p) => this.transactionalProducer(topics.orders, p)));
-    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: changelogPartitions, producers, apply: (key, value) => { this.ledger.restore(key, value); } });
+    const partitions = await ensureChangelog(this.client, this.changelog, topics.orders);
+    const producers = await Promise.all(Array.from({ length: partitions.input }, (_, p) => this.transactionalProducer(topics.orders, p)));
+    this.restoredRecords = await restoreChangelog(this.client, { topic: this.changelog, partitions: partitions.changelog, producers, apply: (key, value) => { this.ledger.restore(key, value); } });
   }
 
   /**

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
 import { DriverError } from '../../clients/errors.js';
-import { murmur2 } from '../../clients/support.js';
+import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
 
 /** Keys of the restore barriers: never a state key, which always has a prefix and a colon. */
@@ -27,23 +27,20 @@ export interface ChangelogRecord {
   readonly value: string | null;
 }
 
-/** Creates the changelog topic when missing: compacted, as many partitions as the stage's input, replicated as pipeline topics. */
-export async function ensureChangelog(client: KafkaClient, topic: string, partitions: number): Promise<number> {
-  const admin = await client.admin();
-  try {
-    const replication = pipelineReplication((await admin.describeCluster()).brokers.length);
-    await admin.createTopics([{ topic, partitions, ...(replication.replicationFactor !== undefined ? { replicationFactor: replication.replicationFactor } : {}), config: { ...replication.config, ...CHANGELOG_CONFIG } }]);
-    return (await admin.endOffsets(topic)).length;
-  } finally {
-    await admin.close();
-  }
+/** The partition counts of a stage's input and of its changelog. */
+export interface ChangelogPartitions {
+  readonly input: number;
+  readonly changelog: number;
 }
 
-/** Partitions of a topic, by asking the broker. */
-export async function partitionCount(client: KafkaClient, topic: string): Promise<number> {
+/** Creates the changelog topic when missing: compacted, as many partitions as the stage's input topic, replicated as pipeline topics. */
+export async function ensureChangelog(client: KafkaClient, topic: string, inputTopic: string): Promise<ChangelogPartitions> {
   const admin = await client.admin();
   try {
-    return (await admin.endOffsets(topic)).length;
+    const input = (await admin.endOffsets(inputTopic)).length;
+    const replication = pipelineReplication((await admin.describeCluster()).brokers.length);
+    await admin.createTopics([{ topic, partitions: input, ...(replication.replicationFactor !== undefined ? { replicationFactor: replication.replicationFactor } : {}), config: { ...replication.config, ...CHANGELOG_CONFIG } }]);
+    return { input, changelog: (await admin.endOffsets(topic)).length };
   } finally {
     await admin.close();
   }
@@ -53,7 +50,7 @@ export async function partitionCount(client: KafkaClient, topic: string): Promis
 export function barrierKey(partition: number, partitions: number): string {
   for (let n = 0; ; n++) {
     const key = `${BARRIER_PREFIX}${n}`;
-    if ((murmur2(Buffer.from(key)) & 0x7fffffff) % partitions === partition) return key;
+    if (javaPartition(Buffer.from(key), partitions) === partition) return key;
   }
 }
 
