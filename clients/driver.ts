@@ -195,6 +195,8 @@ export interface DriverAdmin {
   deleteTopics(topics: readonly string[]): Promise<void>;
   /** Each partition's log start and end offsets, by partition. */
   endOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** The node id of each partition's leader, from fresh metadata (-1: none at the moment); bench:chaos kills one. */
+  partitionLeaders(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets on the topic, by partition; a partition with none is absent. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
   /** Moves an inactive group's offsets on these topics to the log start (a replay). */

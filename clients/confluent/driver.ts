@@ -177,6 +177,13 @@ class ConfluentAdmin implements DriverAdmin {
     });
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      const [metadata] = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return new Map((metadata?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });

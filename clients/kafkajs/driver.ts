@@ -155,6 +155,13 @@ class KafkajsAdmin implements DriverAdmin {
     );
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return new Map((topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });

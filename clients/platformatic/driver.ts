@@ -204,6 +204,14 @@ class PlatformaticAdmin implements DriverAdmin {
     });
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      // forceUpdate: the leaders now, not the client's cached metadata from before a broker died.
+      const metadata = await this.admin.metadata({ topics: [topic], forceUpdate: true });
+      return new Map((metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => [partition, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const metadata = await this.admin.metadata({ topics: [topic] });
