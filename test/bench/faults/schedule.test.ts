@@ -29,7 +29,7 @@ describe('bench/faults/schedule', () => {
       const error = parseFaultSchedule(bad, 120);
       expect(error, bad).to.be.a('string');
       expect(error, bad).to.match(/^--faults takes AT:KIND\[:FOR\],\.\.\. \(seconds; KIND kill-leader, kill-inventory, pause-broker\)/);
-      expect(String(error)).to.not.include('\n');
+      expect(typeof error === 'string' && error.includes('\n'), bad).to.equal(false);
     }
   });
 
