@@ -241,8 +241,10 @@ class PlatformaticProducer implements DriverProducer {
   private readonly grouped: GroupCommitQueue<OutgoingMessage> | undefined;
 
   constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
     serial: boolean,
+    /** A new library producer with the same settings: a transactional one whose abort failed is replaced by it. */
+    private readonly renew: () => Producer,
   ) {
     // Through the serial queue too, so that a transaction never overlaps a send.
     if (serial) this.grouped = new GroupCommitQueue((messages) => this.queue.run(() => this.sendNow(messages)), messageBytes, MAX_MERGED_REQUEST_BYTES);
@@ -274,17 +276,35 @@ class PlatformaticProducer implements DriverProducer {
           }
           await transaction.commit();
         } catch (error) {
-          await transaction.abort().catch(() => undefined);
+          await transaction.abort().catch(() => this.replaceAfterFailedAbort(transaction));
           throw error;
         }
       }),
     );
   }
 
+  /**
+   * The abort did not reach the coordinator (it was down, or moving), so the transaction may still
+   * be open on the broker, and the library still holds it ("There is already an active
+   * transaction"). Reusing this producer would add the next transaction's writes to that one; a new
+   * producer of the same transactional id gets a new epoch at its first transaction, which aborts
+   * the open one first, so nothing of the failed one is ever committed.
+   */
+  private async replaceAfterFailedAbort(transaction: { cancel(): Promise<void> }): Promise<void> {
+    await transaction.cancel().catch(() => undefined);
+    const old = this.producer;
+    this.producer = this.renew();
+    await old.close().catch(() => undefined);
+  }
+
   close(): Promise<void> {
     return this.producer.close();
   }
 }
+
+/** How long a consumer keeps making new streams after retriable errors with no message read: longer than a broker's restart or an election. */
+const RECOVERY_LIMIT_MS = 120_000;
+const RECOVERY_BACKOFF_MS = 500;
 
 class PlatformaticConsumer implements DriverConsumer {
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -296,6 +316,8 @@ class PlatformaticConsumer implements DriverConsumer {
   private readonly crashListeners: ((error: Error) => void)[] = [];
   /** The last message read from each partition: a transaction's offset is committed with its group metadata. */
   private readonly lastMessages = new Map<string, Message>();
+  /** Since when the stream has failed without a fetch answered in between; undefined while it reads. */
+  private failingSince: number | undefined;
 
   constructor(
     readonly raw: Consumer,
@@ -308,30 +330,70 @@ class PlatformaticConsumer implements DriverConsumer {
 
   run(handler: BatchHandler): Promise<void> {
     return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
-      const stream = await this.raw.consume({
-        topics: [...this.options.topics],
-        mode: 'committed',
-        fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
-        autocommit: false,
-      });
-      this.stream = stream;
-      stream.on('error', (error: Error) => {
-        if (this.stopping) return;
-        this.crash(driverError(error, `consumer of ${this.options.groupId}`));
-      });
-      stream.on('readable', () => this.wake?.());
-      this.loop = this.consume(stream, handler).catch((error: unknown) => {
+      await this.openStream();
+      this.loop = this.consume(handler).catch((error: unknown) => {
         this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
       });
     });
   }
 
+  /** A stream from the group's committed offsets (the first, or the one after a recovery). */
+  private async openStream(): Promise<void> {
+    const stream = await this.raw.consume({
+      topics: [...this.options.topics],
+      mode: 'committed',
+      fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
+      autocommit: false,
+    });
+    this.stream = stream;
+    stream.on('error', (error: Error) => {
+      this.recover(driverError(error, `consumer of ${this.options.groupId}`));
+    });
+    stream.on('readable', () => this.wake?.());
+    // A fetch answered without ending the stream (it ends in the same turn on an error): healthy again, idle or not.
+    stream.on('fetch', () => {
+      setImmediate(() => {
+        if (!stream.destroyed) this.failingSince = undefined;
+      });
+    });
+  }
+
+  /**
+   * The library's stream ends on any fetch that failed its retries, which it makes against the
+   * metadata it had: while a broker is down (killed, paused, or a leader not elected yet) that
+   * fails at once. A retriable error gets a new stream on fresh metadata, from the committed
+   * offsets (what was handed out and not committed comes again, as after a rebalance), for as long
+   * as RECOVERY_LIMIT_MS without a fetch answered; anything else, or longer, crashes the consumer.
+   */
+  private recover(error: DriverError): void {
+    if (this.stopping) return;
+    const recoverable = error.retriable || error.code === 'UNREACHABLE' || error.code === 'TIMEOUT';
+    this.failingSince ??= Date.now();
+    if (!recoverable || Date.now() - this.failingSince > RECOVERY_LIMIT_MS) {
+      this.crash(error);
+      return;
+    }
+    const old = this.stream;
+    this.stream = undefined;
+    setTimeout(() => {
+      if (this.stopping) return;
+      void (async () => {
+        await old?.close().catch(() => undefined);
+        this.raw.clearMetadata();
+        await this.openStream();
+      })().catch((reopenError: unknown) => {
+        this.recover(reopenError instanceof DriverError ? reopenError : driverError(reopenError, `consumer of ${this.options.groupId}`));
+      });
+    }, RECOVERY_BACKOFF_MS).unref();
+  }
+
   /** Reads what the stream holds, one batch per partition, and hands each to the handler in turn. */
-  private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, handler: BatchHandler): Promise<void> {
+  private async consume(handler: BatchHandler): Promise<void> {
     const context = { isActive: () => !this.stopping };
     while (!this.stopping) {
       const messages: ConsumedMessage[] = [];
-      if (!this.paused) {
+      const stream = this.stream;
+      if (!this.paused && stream) {
         for (let message = stream.read() as Message | null; message !== null; message = stream.read() as Message | null) {
           messages.push(consumedMessage(message));
           this.lastMessages.set(`${message.topic}:${message.partition}`, message);
@@ -418,7 +480,7 @@ class PlatformaticClient implements KafkaClient {
     const idempotent = options.idempotent || options.transactionalId !== undefined;
     if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
     checkCompression(options.compression);
-    const producer = new Producer({
+    const create = (): Producer => new Producer({
       ...baseOptions(this.options),
       idempotent,
       acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
@@ -429,6 +491,7 @@ class PlatformaticClient implements KafkaClient {
       autocreateTopics: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });
+    const producer = create();
     await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
       closingOnFailure(
         async () => {
@@ -439,7 +502,7 @@ class PlatformaticClient implements KafkaClient {
         () => producer.close(),
       ),
     );
-    return new PlatformaticProducer(producer, idempotent);
+    return new PlatformaticProducer(producer, idempotent, create);
   }
 
   async consumer(options: ConsumerOptions): Promise<DriverConsumer> {

@@ -4,6 +4,7 @@ import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
 import { changelogMessages, ensureChangelog, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
+import { retryTransient } from '../retry.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
@@ -103,7 +104,8 @@ export class InventoryService {
           // At least once with a changelog: the decisions are committed before their results go out,
           // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
           if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
-          if (outgoing.length > 0) await producer.send(outgoing);
+          // At least once: a send tried again after a failure may write a result twice, which readers tolerate.
+          if (outgoing.length > 0) await retryTransient(() => producer.send(outgoing));
           done(next);
         }
         outgoing = [];

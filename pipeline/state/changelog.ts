@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
-import { DriverError } from '../../clients/errors.js';
 import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
+import { retryTransient, TRANSIENT_RETRY_LIMIT_MS } from '../retry.js';
 
 /** Keys of the restore barriers: never a state key, which always has a prefix and a colon. */
 const BARRIER_PREFIX = '~barrier-';
@@ -138,18 +138,10 @@ export async function deleteChangelog(admin: DriverAdmin, topic: string, timeout
 }
 
 /**
- * sendInTransaction, tried again when it failed on a retriable error (the driver aborted it, so
- * nothing of it is visible): a transaction begun just after the one before was committed can meet
- * CONCURRENT_TRANSACTIONS while the broker still writes that one's markers (seen with kafkajs).
+ * sendInTransaction, tried again (the same messages and offsets; the driver aborted the failed one,
+ * so nothing of it is visible) while it fails on a transient error: a stage rides out a broker's
+ * failure or a rebalance instead of exiting. A FENCED producer is never retried.
  */
-export async function sendInTransactionRetrying(producer: DriverProducer, messages: readonly OutgoingMessage[], offsets?: TransactionOffsets, attempts = 5): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await producer.sendInTransaction(messages, offsets);
-      return;
-    } catch (error) {
-      if (!(error instanceof DriverError) || !error.retriable || attempt >= attempts) throw error;
-      await sleep(200 * 2 ** (attempt - 1));
-    }
-  }
+export function sendInTransactionRetrying(producer: DriverProducer, messages: readonly OutgoingMessage[], offsets?: TransactionOffsets, limitMs = TRANSIENT_RETRY_LIMIT_MS): Promise<void> {
+  return retryTransient(() => producer.sendInTransaction(messages, offsets), limitMs);
 }
