@@ -23,15 +23,15 @@ export function isTransientKafkaError(error: unknown): boolean {
 /** Longer than a broker's restart, an election or a rebalance; a cluster down for longer than this fails the stage. */
 export const TRANSIENT_RETRY_LIMIT_MS = 120_000;
 
-/** `work`, tried again on a transient error with a backoff from 200 ms doubling up to 2 s, for up to limitMs. */
-export async function retryTransient(work: () => Promise<void>, limitMs = TRANSIENT_RETRY_LIMIT_MS): Promise<void> {
+/** `work`, tried again on a transient error (or one `alsoRetry` accepts) with a backoff from 200 ms doubling up to 2 s, for up to limitMs. */
+export async function retryTransient(work: () => Promise<void>, limitMs = TRANSIENT_RETRY_LIMIT_MS, alsoRetry: (error: unknown) => boolean = () => false): Promise<void> {
   const deadline = Date.now() + limitMs;
   for (let attempt = 1; ; attempt++) {
     try {
       await work();
       return;
     } catch (error) {
-      if (!isTransientKafkaError(error) || Date.now() > deadline) throw error;
+      if (!(isTransientKafkaError(error) || alsoRetry(error)) || Date.now() > deadline) throw error;
       await sleep(Math.min(2_000, 200 * 2 ** (attempt - 1)));
     }
   }

@@ -54,13 +54,28 @@ function carries(error: unknown, property: string, value: unknown): boolean {
   return false;
 }
 
+/**
+ * The distinct messages at the bottom of nested MultipleErrors ("produce failed 6 times" holds the
+ * network or protocol errors that say why), at most five: what the one-line message needs.
+ */
+function innermostMessages(error: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (e: unknown, depth: number): void => {
+    if (e instanceof AggregateError && e.errors.length > 0 && depth < 5) for (const inner of e.errors) walk(inner, depth + 1);
+    else if (depth > 0) found.add(errorText(e));
+  };
+  walk(error, 0);
+  return [...found].slice(0, 5);
+}
+
 function driverError(error: unknown, doing: string): DriverError {
   let code: DriverErrorCode = API_CODES.find(([apiId]) => carries(error, 'apiId', apiId))?.[1] ?? 'FAILED';
   if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_NETWORK')) code = 'UNREACHABLE';
   else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_TIMEOUT')) code = 'TIMEOUT';
   else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_UNSUPPORTED_COMPRESSION')) code = 'UNSUPPORTED';
   const retriable = carries(error, 'canRetry', true);
-  const detail = error instanceof AggregateError && error.errors.length > 0 ? `${errorText(error)} (${error.errors.map(errorText).join('; ')})` : errorText(error);
+  const causes = innermostMessages(error);
+  const detail = causes.length > 0 ? `${errorText(error)} (${causes.join('; ')})` : errorText(error);
   return new DriverError(code, `${doing}: ${detail}`, { cause: error, retriable });
 }
 

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
+import type { ConsumedMessage, DriverAdmin, DriverConsumer, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
+import { DriverError } from '../../clients/errors.js';
 import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
 import { retryTransient, TRANSIENT_RETRY_LIMIT_MS } from '../retry.js';
@@ -89,19 +90,32 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
   let applied = 0;
   let finish: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  let crashed: Error | undefined;
   // A group of its own that never commits: the restore always starts at the log start.
-  const consumer = await client.consumer({ groupId: `${topic}-restore-${restoreId.slice(0, 8)}`, topics: [topic], fromBeginning: true, maxWaitMs: 100 });
-  try {
-    let crashed: Error | undefined;
+  const open = async (): Promise<DriverConsumer> => {
+    const consumer = await client.consumer({ groupId: `${topic}-restore-${restoreId.slice(0, 8)}`, topics: [topic], fromBeginning: true, maxWaitMs: 100 });
     consumer.onCrash((error) => {
       crashed = error;
       finish?.();
     });
-    await consumer.run((batch) => {
-      for (const message of batch.messages) applyMessage(message);
-      if (reached.size === partitions) finish?.();
-      return Promise.resolve();
-    });
+    try {
+      await consumer.run((batch) => {
+        for (const message of batch.messages) applyMessage(message);
+        if (reached.size === partitions) finish?.();
+        return Promise.resolve();
+      });
+      return consumer;
+    } catch (error) {
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+  };
+  let consumer: DriverConsumer | undefined;
+  // Just after a broker came back (a restart of the stage after a fault), the topic can be unknown to the node asked for a moment.
+  await retryTransient(async () => {
+    consumer = await open();
+  }, TRANSIENT_RETRY_LIMIT_MS, (error) => error instanceof DriverError && error.code === 'UNKNOWN_TOPIC');
+  try {
     const timeoutMs = options.timeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => { resolve('timeout'); }, timeoutMs)));
@@ -110,7 +124,7 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
     if (crashed) throw crashed;
     if (outcome === 'timeout') throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
   } finally {
-    await consumer.stop();
+    await consumer?.stop();
   }
   return applied;
 
