@@ -36,11 +36,12 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   if ('missing' in brokerFaults) context.progress.phase(`broker faults skipped: ${brokerFaults.missing}`);
 
   const topics = await context.freshTopics(params.partitions);
-  // One inventory, whose state is in its changelog (one instance per group), killed and restarted in place.
-  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: true, state: 'changelog', exactlyOnce: params.exactlyOnce, staticMembers: true }, params.timeoutS);
+  // One inventory, whose state is in its changelog (one instance per group), killed and restarted in
+  // place; the analytics, which the accounting does not read, keeps its figures in memory.
+  const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: true, state: 'changelog', analyticsState: 'memory', exactlyOnce: params.exactlyOnce, staticMembers: true }, params.timeoutS);
   if (stages.kind !== 'ours') throw new Error('bench:chaos runs its own pipeline');
   const { pipeline } = stages;
-  context.onCleanup(() => context.admin.deleteTopics([changelogTopic(pipeline.inventoryGroup), changelogTopic(pipeline.analyticsGroup)]));
+  context.onCleanup(() => context.admin.deleteTopics([changelogTopic(pipeline.inventoryGroup)]));
 
   const startMicros = systemClock.nowMicros() + START_DELAY_MS * 1000;
   const live = await readLiveResults(context.client, { topic: topics.inventory, runId: context.runId, startMicros });

@@ -48,6 +48,8 @@ export interface PipelineSpec {
    * and groups in one run, each of which must count its own orders only, not restore the last one's.
    */
   readonly state?: StateMode;
+  /** The analytics' --state when not `state`. */
+  readonly analyticsState?: StateMode;
   /** The inventory commits results and offsets in one transaction per flush (its --exactly-once). */
   readonly exactlyOnce?: boolean;
   /**
@@ -244,7 +246,7 @@ function startInventoryStage(spec: PipelineSpec, index: number): Promise<Endpoin
 export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline> {
   const starting = [
     ...Array.from({ length: spec.inventoryInstances }, (_, i) => startInventoryStage(spec, i)),
-    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0', '--state', spec.state ?? 'memory'])] : []),
+    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0', '--state', spec.analyticsState ?? spec.state ?? 'memory'])] : []),
     ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs), '--encoding', spec.api.encoding], API_LINE)] : []),
   ];
   const started = await Promise.allSettled(starting);

@@ -192,10 +192,14 @@ class KafkajsProducer implements DriverProducer {
    * two sends swapped): its sends go one request at a time, what queues meanwhile in the next.
    */
   private readonly grouped: GroupCommitQueue<OutgoingMessage> | undefined;
+  /** The producer was left in a failed abort and must be replaced before the next transaction. */
+  private stale = false;
 
   constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
     private readonly options: ProducerOptions,
+    /** A new connected kafkajs producer with the same settings: a transactional one whose abort failed is replaced by it. */
+    private readonly renew: () => Promise<Producer>,
   ) {
     this.acks = options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0;
     if (options.idempotent) this.grouped = new GroupCommitQueue((batch) => this.sendNow(batch), messageBytes, MAX_MERGED_REQUEST_BYTES);
@@ -214,6 +218,7 @@ class KafkajsProducer implements DriverProducer {
 
   sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
     return wrap('committing a transaction', async () => {
+      await this.replaceStale();
       const transaction = await this.producer.transaction();
       try {
         if (messages.length > 0) {
@@ -229,10 +234,29 @@ class KafkajsProducer implements DriverProducer {
         }
         await transaction.commit();
       } catch (error) {
-        await transaction.abort().catch(() => undefined);
+        await transaction.abort().catch(() => this.replaceAfterFailedAbort());
         throw error;
       }
     });
+  }
+
+  /**
+   * The abort did not reach the coordinator (down, or moving): kafkajs is left in state ABORTING
+   * ("Cannot call beginTransaction in state ABORTING") and the transaction may still be open on the
+   * broker. A new producer of the same transactional id gets a new epoch at its first transaction,
+   * which aborts the open one first, so nothing of the failed one is ever committed.
+   */
+  private async replaceAfterFailedAbort(): Promise<void> {
+    this.stale = true;
+    await this.producer.disconnect().catch(() => undefined);
+    // The cluster may not answer yet: then the next transaction makes the new producer first.
+    await this.replaceStale().catch(() => undefined);
+  }
+
+  private async replaceStale(): Promise<void> {
+    if (!this.stale) return;
+    this.producer = await this.renew();
+    this.stale = false;
   }
 
   close(): Promise<void> {
@@ -343,7 +367,7 @@ class KafkajsClient implements KafkaClient {
   async producer(options: ProducerOptions): Promise<DriverProducer> {
     const idempotent = options.idempotent || options.transactionalId !== undefined;
     if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
-    const producer = this.kafka.producer({
+    const create = (): Producer => this.kafka.producer({
       idempotent,
       // kafkajs keeps the idempotent producer's sequence numbers right with one request in flight.
       maxInFlightRequests: idempotent ? 1 : 5,
@@ -353,13 +377,17 @@ class KafkajsClient implements KafkaClient {
       // Bounded retries: a send to a dead cluster must fail, not hang.
       retry: { retries: this.options.retries ?? 5, initialRetryTime: 100 },
     });
-    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
-      closingOnFailure(
-        () => producer.connect(),
-        () => producer.disconnect(),
-      ),
-    );
-    return new KafkajsProducer(producer, options);
+    const connected = async (): Promise<Producer> => {
+      const producer = create();
+      await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+        closingOnFailure(
+          () => producer.connect(),
+          () => producer.disconnect(),
+        ),
+      );
+      return producer;
+    };
+    return new KafkajsProducer(await connected(), options, connected);
   }
 
   async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
