@@ -10,6 +10,7 @@ import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, Outgoin
 import { DriverError } from '../../clients/errors.js';
 import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
+import { TIMED_OUT, withinMs } from '../timeouts.js';
 
 /** Keys of the restore barriers: never a state key, which always has a prefix and a colon. */
 const BARRIER_PREFIX = '~barrier-';
@@ -103,12 +104,9 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
       return Promise.resolve();
     });
     const timeoutMs = options.timeoutMs ?? 120_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => { resolve('timeout'); }, timeoutMs)));
-    const outcome = await Promise.race([done, timedOut]);
-    clearTimeout(timer);
+    const outcome = await withinMs(done, timeoutMs);
     if (crashed) throw crashed;
-    if (outcome === 'timeout') throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
+    if (outcome === TIMED_OUT) throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
   } finally {
     await consumer.stop();
   }
