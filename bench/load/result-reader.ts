@@ -35,7 +35,7 @@ export type ResultReaderProgress = Omit<ResultReaderResult, 'histogram'>;
 const PROGRESS_EVERY_MS = 100;
 
 /** Reads until `finished` resolves, then stops and reports; `report` hears the counts as they grow. */
-export async function readResults(task: ResultReaderTask, finished: Promise<void>, report: (progress: ResultReaderProgress) => void): Promise<ResultReaderResult> {
+export async function readResults(task: ResultReaderTask, finished: Promise<void>, report: (progress: ResultReaderProgress) => void, onMeasured?: (micros: number) => void): Promise<ResultReaderResult> {
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `${task.runId}-result-reader`, logLevel: 'error' });
   // Commits on a timer, not per batch: a commit is a request, and the reader shares the machine with what it measures.
   const consumer = await StageConsumer.open(client, [task.topic], { groupId: task.groupId, fetchWaitMs: 100, commitIntervalMs: 100 });
@@ -50,6 +50,7 @@ export async function readResults(task: ResultReaderTask, finished: Promise<void
       else {
         recordMicros(histogram, now - bench.intendedMicros);
         counts.measured += 1;
+        onMeasured?.(now - bench.intendedMicros);
       }
     }
     const last = batch.messages.at(-1);
