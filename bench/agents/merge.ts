@@ -4,7 +4,8 @@
  * intervals it was heard from, so that a dead agent shows as missing intervals rather than as lower
  * figures.
  */
-import { decodeHistogram, mergeHistograms, percentileMs, type LatencyHistogram } from '../../pipeline/histogram.js';
+import { decodeHistogram, mergeHistograms, type LatencyHistogram } from '../../pipeline/histogram.js';
+import { LATENCY_STATS, latencyStatsMs } from '../measure/latency-stats.js';
 import type { AgentCounters as Counters, AgentRecord, SeriesRecord } from '../report/run-result.js';
 import type { AgentInterval } from './messages.js';
 
@@ -32,6 +33,8 @@ export interface Period {
   readonly startedMs: number;
   readonly endedMs: number;
   readonly agentsReporting: number;
+  readonly sent: number;
+  readonly results: number;
   /** Each agent's rate in its interval, added up: agents' intervals are about as long, not aligned to the ms. */
   readonly publishPerS: number;
   readonly errorsPerS: number;
@@ -96,6 +99,8 @@ function periodsOf(intervals: readonly AgentInterval[]): Period[] {
         startedMs: Math.min(...group.map((i) => i.started_at_ms)),
         endedMs: Math.max(...group.map((i) => i.ended_at_ms)),
         agentsReporting: group.length,
+        sent: group.reduce((sum, i) => sum + i.counters.sent, 0),
+        results: group.reduce((sum, i) => sum + i.counters.results, 0),
         publishPerS: group.reduce((sum, i) => sum + perS(i, i.counters.sent), 0),
         errorsPerS: group.reduce((sum, i) => sum + perS(i, i.counters.failed), 0),
         resultsPerS: group.reduce((sum, i) => sum + perS(i, i.counters.results), 0),
@@ -131,25 +136,17 @@ export function mergeIntervals(read: readonly AgentInterval[], agents: number): 
   };
 }
 
-/** OMB's latency statistics, in its order: average, 50, 75, 95, 99, 99.9, 99.99 percent and max. */
-export const LATENCY_STATS = ['avg', 'p50', 'p75', 'p95', 'p99', 'p99_9', 'p99_99', 'max'] as const;
-const PERCENTILES = [50, 75, 95, 99, 99.9, 99.99] as const;
-
-/** A histogram's LATENCY_STATS in ms (3 decimals); zeros when it is empty. */
-export function latencyStatsMs(histogram: LatencyHistogram | null): number[] {
-  if (!histogram || histogram.totalCount === 0) return LATENCY_STATS.map(() => 0);
-  return [Math.round(histogram.mean) / 1000, ...PERCENTILES.map((p) => percentileMs(histogram, p)), Math.round(histogram.maxValue) / 1000];
-}
-
 /** The per-period series of run.json (`intervals`): OMB's per-period lists are rendered from it. */
 export function periodSeries(merged: MergedRun): SeriesRecord {
   const origin = merged.periods[0]?.startedMs ?? 0;
   const latency = (prefix: string, unit: string): string[] => LATENCY_STATS.map((stat) => `${prefix}_${stat}_${unit}`);
-  const columns = ['seq', 't_ms', 'agents_reporting', 'publish_per_s', 'publish_errors_per_s', 'results_per_s', ...latency('produce_to_ack', 'ms'), ...latency('end_to_end', 'ms'), ...latency('publish_delay', 'us')];
+  const columns = ['seq', 't_ms', 'agents_reporting', 'sent', 'results', 'publish_per_s', 'publish_errors_per_s', 'results_per_s', ...latency('produce_to_ack', 'ms'), ...latency('end_to_end', 'ms'), ...latency('publish_delay', 'us')];
   const rows = merged.periods.map((p) => [
     p.seq,
     p.endedMs - origin,
     p.agentsReporting,
+    p.sent,
+    p.results,
     round1(p.publishPerS),
     round1(p.errorsPerS),
     round1(p.resultsPerS),
