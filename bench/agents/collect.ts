@@ -78,8 +78,6 @@ export interface ResultContext {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly environment: RunEnvironment;
-  /** The report interval the agents were given, seconds. */
-  readonly intervalS?: number;
 }
 
 const round = (value: number, digits = 0): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -156,7 +154,7 @@ export function agentRunResult(collected: Collected, context: ResultContext): Ru
     scenario: merged.scenario,
     started_at: context.startedAt.toISOString(),
     ended_at: context.endedAt.toISOString(),
-    parameters: { ...merged.parameters, agents: merged.agents, run_id: context.runId, ...(context.intervalS !== undefined ? { interval_s: context.intervalS } : {}) },
+    parameters: { ...merged.parameters, agents: merged.agents, run_id: context.runId },
     environment: { ...context.environment, drivers: merged.drivers },
     warmup: { messages: merged.counters.warmup_results, duration_ms: 0, excluded_from_figures: true },
     figures: figuresOf(merged),

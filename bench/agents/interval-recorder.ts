@@ -40,9 +40,10 @@ export class IntervalRecorder {
     if (this.sendLag) recordMicros(this.sendLag, micros);
   }
 
-  result(micros: number): void {
-    this.counters.results += 1;
-    recordMicros(this.endToEnd, micros);
+  /** Results read back, with their end-to-end latencies. */
+  results(latencies: LatencyHistogram): void {
+    this.counters.results += latencies.totalCount;
+    this.endToEnd.add(latencies);
   }
 
   warmupResults(count: number): void {

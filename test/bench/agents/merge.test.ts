@@ -5,7 +5,7 @@ import { mergeIntervals } from '../../../bench/agents/merge.js';
 import { agentIntervalSchema, parseMessage, type AgentInterval } from '../../../bench/agents/messages.js';
 import { agentShare, shareProblem } from '../../../bench/agents/share.js';
 import type { RunEnvironment } from '../../../bench/report/run-result.js';
-import { decodeHistogram } from '../../../pipeline/histogram.js';
+import { createLatencyHistogram, decodeHistogram } from '../../../pipeline/histogram.js';
 
 const header = (index: number, agents = 3): IntervalHeader => {
   const share = agentShare({ count: 10, rate: null, seed: 1 }, 'r1', agents, index);
@@ -17,10 +17,12 @@ function reports(index: number, acks: number[][], final = true): AgentInterval[]
   let now = 1_000_000;
   const recorder = new IntervalRecorder(header(index), false, () => (now += 1_000));
   return acks.map((interval, i) => {
+    const latencies = createLatencyHistogram();
     for (const micros of interval) {
       recorder.acknowledged(1, 100, micros);
-      recorder.result(micros * 2);
+      latencies.recordValue(micros * 2);
     }
+    recorder.results(latencies);
     const last = final && i === acks.length - 1;
     return recorder.take(last, last ? { started_at_ms: 1_000_000, ended_at_ms: 1_002_000 } : null);
   });
