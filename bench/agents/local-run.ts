@@ -15,6 +15,7 @@ import type { Progress } from '../progress.js';
 import { defaultReportDir, prepareReportDir, type ReportFormat } from '../report/write-report.js';
 import { startStages } from '../scenarios/phases.js';
 import type { AgentScenario } from './messages.js';
+import { ensureRunTopics } from './run-topics.js';
 
 export interface LocalRun {
   readonly scenario: AgentScenario;
@@ -76,6 +77,8 @@ export async function runLocalAgents(run: LocalRun): Promise<number> {
   return withBenchContext(contextOptions, async (context) => {
     const topics = await context.pipelineTopics(run.partitions);
     await startStages(context, topics, { inventoryInstances: 1, analytics: false }, run.timeoutS);
+    // Made once here, before the agents and the collector start together.
+    await ensureRunTopics(context.client, [run.resultsTopic, run.controlTopic]);
     run.progress.phase(`${run.agents} agents of run ${run.runId}, and the collector`);
     const brokers = run.target.brokers;
     const collector = runProcess(COLLECT_CLI, collectorCommand(run, brokers, dir), join(dir, 'collector.log'), true);

@@ -1,8 +1,11 @@
 /** The results and control topics of multi-agent runs: made when missing, written keyed by run id, read for one run. */
 import { randomUUID } from 'node:crypto';
-import type { DriverProducer, KafkaClient } from '../../clients/driver.js';
+import type { DriverAdmin, DriverProducer, KafkaClient } from '../../clients/driver.js';
 import { DriverError } from '../../clients/errors.js';
 import { StageConsumer } from '../../pipeline/stage-consumer.js';
+
+/** How long a topic another agent has just created may take to get its leader. */
+const READY_WITHIN_MS = 30_000;
 
 /** One partition each: every message of a run has the run's key, so one partition holds it in order anyway. */
 export async function ensureRunTopics(client: KafkaClient, topics: readonly string[]): Promise<void> {
@@ -10,10 +13,23 @@ export async function ensureRunTopics(client: KafkaClient, topics: readonly stri
   try {
     await admin.createTopics(topics.map((topic) => ({ topic, partitions: 1 })));
   } catch (error) {
-    // Agents start together: another may have made it between the check and the create.
+    // Agents start together: another may have made it between the check and the create, and its
+    // leader may not be elected yet, so wait until its offsets can be read.
     if (!(error instanceof DriverError && error.code === 'TOPIC_EXISTS')) throw error;
+    for (const topic of topics) await untilReadable(admin, topic, Date.now() + READY_WITHIN_MS);
   } finally {
     await admin.close();
+  }
+}
+
+async function untilReadable(admin: DriverAdmin, topic: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      if ((await admin.endOffsets(topic)).length > 0) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
