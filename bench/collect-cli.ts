@@ -56,7 +56,14 @@ try {
   target = await acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, driver: args.driver });
   const client = await openClient(args.driver, { brokers: target.brokers, clientId: `${args['run-id']}-collector`, logLevel: 'error' });
   const startedAt = new Date();
-  const collected = await collectReports(client, { runId: args['run-id'], agents: args.agents, resultsTopic: args['results-topic'], controlTopic: args['control-topic'], timeoutS: args['timeout-s'], startDelayS: args['start-delay-s'] });
+  // A stop (SIGTERM, SIGINT) ends the wait, not the collector: the report says who is missing.
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stop.abort();
+    });
+  }
+  const collected = await collectReports(client, { runId: args['run-id'], agents: args.agents, resultsTopic: args['results-topic'], controlTopic: args['control-topic'], timeoutS: args['timeout-s'], startDelayS: args['start-delay-s'], signal: stop.signal });
   const result = agentRunResult(collected, { runId: args['run-id'], resultsTopic: args['results-topic'], startedAt, endedAt: new Date(), environment: describeEnvironment(target, []) });
   const dir = args.out ?? defaultReportDir(join(projectRoot(), 'reports'), result.scenario, startedAt);
   writeReport(result, dir, args.format ? [args.format] : []);

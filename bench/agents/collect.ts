@@ -20,6 +20,8 @@ export interface CollectOptions {
   readonly timeoutS: number;
   /** Publishes the run's start on the control topic, this many seconds from now, before collecting. */
   readonly startDelayS: number | undefined;
+  /** Stops the wait early (SIGTERM): the report is written with what came, the missing agents named. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Collected {
@@ -54,7 +56,7 @@ export async function collectReports(client: KafkaClient, options: CollectOption
   const deadline = Date.now() + options.timeoutS * 1000;
   const expected = (): number | undefined => options.agents ?? intervals[0]?.agents;
   try {
-    while (!complete(intervals, expected()) && Date.now() < deadline) await sleep(100);
+    while (!complete(intervals, expected()) && Date.now() < deadline && options.signal?.aborted !== true) await sleep(100);
   } finally {
     await watch.stop();
   }

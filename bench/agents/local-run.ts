@@ -54,20 +54,35 @@ export function collectorCommand(run: Pick<LocalRun, 'agents' | 'runId' | 'drive
   return ['--run-id', run.runId, '--agents', String(run.agents), '--brokers', brokers.join(','), '--driver', run.driver, '--results-topic', run.resultsTopic, '--control-topic', run.controlTopic, '--timeout-s', String(run.timeoutS + START_DELAY_S), '--start-delay-s', String(START_DELAY_S), '--out', out, ...run.formats.flatMap((format) => ['--format', format])];
 }
 
+/** A compiled command running as a child: its exit code, and a way to stop it. */
+interface Child {
+  readonly exited: Promise<number>;
+  stop(): void;
+}
+
 /** Runs a compiled command; its output to a log file, or (the collector's standard output) back to the caller. */
-function runProcess(script: string, args: readonly string[], log: string, passStdout: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const file = createWriteStream(log);
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-    child.stdout.on('data', (chunk: Buffer) => (passStdout ? process.stdout.write(chunk) : file.write(chunk)));
-    child.stderr.on('data', (chunk: Buffer) => file.write(chunk));
+function runProcess(script: string, args: readonly string[], log: string, passStdout: boolean): Child {
+  const file = createWriteStream(log);
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+  child.stdout.on('data', (chunk: Buffer) => (passStdout ? process.stdout.write(chunk) : file.write(chunk)));
+  child.stderr.on('data', (chunk: Buffer) => file.write(chunk));
+  const exited = new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       file.end();
       resolve(code ?? 1);
     });
   });
+  return {
+    exited,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+  };
 }
+
+/** After the last agent, the collector has this long to read the reports they sent before it is told to stop waiting. */
+const COLLECT_GRACE_MS = 10_000;
 
 /** Returns the exit code: the collector's, or 1 when an agent failed. */
 export async function runLocalAgents(run: LocalRun): Promise<number> {
@@ -83,8 +98,17 @@ export async function runLocalAgents(run: LocalRun): Promise<number> {
     const brokers = run.target.brokers;
     const collector = runProcess(COLLECT_CLI, collectorCommand(run, brokers, dir), join(dir, 'collector.log'), true);
     const agents = Array.from({ length: run.agents }, (_, index) => runProcess(BENCH_CLI, agentCommand(run, index, brokers, topics.orders, topics.inventory), join(dir, `agent-${index}.log`), false));
-    const codes = await Promise.all(agents);
-    const collected = await collector;
+    // A collector that failed sends no start: the agents waiting for it are stopped rather than left to their timeout.
+    void collector.exited.then((code) => {
+      if (code !== 0) for (const agent of agents) agent.stop();
+    });
+    const codes = await Promise.all(agents.map((agent) => agent.exited));
+    // Every agent is done: whatever it reported is on the topic; a collector still waiting for a dead one is told to stop.
+    const grace = setTimeout(() => {
+      collector.stop();
+    }, COLLECT_GRACE_MS);
+    const collected = await collector.exited;
+    clearTimeout(grace);
     run.progress.done();
     codes.forEach((code, index) => {
       if (code !== 0) process.stderr.write(`bench ${run.scenario}: agent ${index} exited ${code} (see ${join(dir, `agent-${index}.log`)})\n`);

@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHistogram } from '../../../pipeline/histogram.js';
 import type { RunResult } from '../../../bench/report/run-result.js';
-import { runCli } from '../../helpers/cli.js';
-import { testBrokers } from '../../helpers/kafka.js';
+import { openClient } from '../../../clients/registry.js';
+import { runCli, startCli } from '../../helpers/cli.js';
+import { Cleanup, createTestTopics, testBrokers, uniqueName } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
 
 describe('load agents on one machine: bench 10k --agents 3 (three agent processes and bench:collect)', function () {
@@ -39,6 +40,39 @@ describe('load agents on one machine: bench 10k --agents 3 (three agent processe
       expect(intervals?.rows.reduce((total, row) => total + Number(row[column]), 0)).to.equal(count);
       for (const file of ['summary.txt', 'report.html', 'agents.csv', 'omb.json', 'agent-0.log', 'agent-2.log', 'collector.log', 'inventory-1.log']) expect(existsSync(join(dir, file)), file).to.equal(true);
     } finally {
+      await out.remove();
+    }
+  });
+
+  it('names an agent that never reported, and a collector told to stop (SIGTERM) writes what it has: exit 1, never lower figures passed off as whole', async () => {
+    const out = tempDir('bench-agents-missing');
+    const cleanup = new Cleanup();
+    try {
+      const brokers = (await testBrokers()).join(',');
+      const admin = await (await openClient('platformatic', { brokers: brokers.split(','), clientId: 'agents-test', logLevel: 'error' })).admin();
+      cleanup.add(() => admin.close());
+      const orders = uniqueName('agents-orders');
+      const results = uniqueName('agents-results');
+      await createTestTopics(admin, [{ topic: orders, partitions: 1 }, { topic: results, partitions: 1 }], cleanup);
+      const runId = uniqueName('missing');
+      const dir = join(out.path, 'run');
+      const env = { ...process.env, CI: 'true' };
+      const collector = startCli('bench/collect-cli.js', ['--run-id', runId, '--agents', '2', '--brokers', brokers, '--timeout-s', '120', '--out', dir], env);
+      // Agent 0 of 2 alone, with no pipeline behind its topics: it sends its share, no result comes, it reports and gives up.
+      const agent = await runCli('bench/cli.js', ['10k', '--agents', '2', '--agent-index', '0', '--run-id', runId, '--brokers', brokers, '--order-topic', orders, '--inventory-topic', results, '--count', '40', '--warmup', '0', '--timeout', '3', '--start-at', String(Date.now())], env);
+      expect(agent.code, agent.stderr).to.equal(1);
+      expect(agent.stdout).to.match(/^agent 0 of 2 \(run \S+\): sent 20 of 20, 0 failed, 0 results read back, \d+ reports to bench-results$/m);
+      // Agent 1 never comes: the collector waits for it until told to stop.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await collector.stop('SIGTERM')).to.equal(1);
+      const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
+      expect(run.passed).to.equal(false);
+      expect(run.agents?.list.map((a) => [a.index, a.final_seen, a.counters.sent])).to.deep.equal([[0, true, 20], [1, false, 0]]);
+      expect(run.checks.find((c) => c.name === 'every agent sent its final report')?.detail).to.equal('agent 1: never heard from (the collector stopped waiting)');
+      expect(run.checks.find((c) => c.name === 'every order sent')?.passed).to.equal(false);
+      expect(run.figures.agents_finished).to.equal(1);
+    } finally {
+      await cleanup.run();
       await out.remove();
     }
   });
