@@ -46,10 +46,9 @@ export interface RunWatch {
 export async function watchRun(client: KafkaClient, topic: string, runId: string, role: string, onValue: (value: Buffer | null) => void): Promise<RunWatch> {
   // A group nobody else uses, so that every reader reads from the start and no reader takes another's partitions.
   const consumer = await StageConsumer.open(client, [topic], { groupId: `${runId}-${role}-${randomUUID().slice(0, 8)}`, fetchWaitMs: 100 });
-  await consumer.start((batch, _context, done) => {
+  // Nothing is committed: the group keeps no offsets, so it is gone from the broker once it stops.
+  await consumer.start((batch) => {
     for (const message of batch.messages) if (message.key?.toString('utf8') === runId) onValue(message.value);
-    const last = batch.messages.at(-1);
-    if (last) done(last.offset + 1);
     return Promise.resolve();
   });
   return { stop: () => consumer.stop() };
