@@ -71,12 +71,12 @@ describe('bench command line (as a user runs it)', function () {
     const out = tempDir('bench-cli');
     try {
       const dir = join(out.path, 'run');
-      const result = await runCli('bench/cli.js', ['baseline', '--count', '20', '--warmup', '2', '--brokers', (await testBrokers()).join(','), '--out', dir], { ...process.env, CI: 'true' });
+      const result = await runCli('bench/cli.js', ['baseline', '--count', '20', '--warmup', '2', '--brokers', (await testBrokers()).join(','), '--out', dir, '--format', 'omb'], { ...process.env, CI: 'true' });
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout.trim().split('\n').at(-1)).to.equal(dir);
       expect(result.stdout).to.match(/^baseline: PASSED/);
       expect(result.stderr).to.equal('');
-      for (const file of ['run.json', 'summary.txt', 'report.html', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm']) expect(existsSync(join(dir, file)), file).to.equal(true);
+      for (const file of ['run.json', 'summary.txt', 'report.html', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm', 'omb.json']) expect(existsSync(join(dir, file)), file).to.equal(true);
     } finally {
       await out.remove();
     }
