@@ -4,7 +4,7 @@
  * then keys that could pollute a prototype. Each rejection has a code of its own.
  */
 import secureJson from 'secure-json-parse';
-import { MAX_ORDER_BYTES } from './limits.js';
+import { boundedText, MAX_ORDER_BYTES } from './limits.js';
 
 export const JSON_INPUT_ERRORS = {
   tooLarge: 'too_large',
@@ -42,7 +42,8 @@ export function parseJsonText(text: string): JsonInput {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, code: JSON_INPUT_ERRORS.invalidJson, detail: error instanceof Error ? error.message : String(error) };
+    // The parser's message quotes the input: one line, bounded.
+    return { ok: false, code: JSON_INPUT_ERRORS.invalidJson, detail: boundedText(error instanceof Error ? error.message : String(error)) };
   }
   if (typeof value !== 'object' || value === null) return { ok: true, value };
   try {

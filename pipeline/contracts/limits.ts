@@ -34,8 +34,15 @@ export const MAX_EVENT_WINDOW_S = 100 * 366 * 86_400;
 
 const ELLIPSIS = '…';
 
-/** The text cut to at most maxBytes of UTF-8 (never inside a character), ending in "…" when it was cut. */
-export function boundedText(text: string, maxBytes: number = MAX_ERROR_TEXT): string {
+/** Line breaks and other control characters, which an error text quoting its input may hold. */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/gu;
+
+/**
+ * The text as one line (each control character a space) cut to at most maxBytes of UTF-8 (never
+ * inside a character), ending in "…" when it was cut: what an error header or answer carries.
+ */
+export function boundedText(raw: string, maxBytes: number = MAX_ERROR_TEXT): string {
+  const text = raw.replace(CONTROL_CHARACTERS, ' ');
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const budget = maxBytes - Buffer.byteLength(ELLIPSIS, 'utf8');
   let cut = '';
