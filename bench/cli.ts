@@ -11,6 +11,8 @@ import { projectRoot } from '../kafka/paths.js';
 import { isInteractive } from '../pipeline/cli-support.js';
 import { commandBrokerControl, localBrokerControl } from './faults/broker-control.js';
 import { baselineParams, chaosParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, thresholdsOf, throughputParams, type BenchArgs } from './options.js';
+import { runAgentsCommand } from './agents/command.js';
+import { isAgentScenario } from './agents/agent-options.js';
 import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
@@ -118,6 +120,20 @@ function exitCodeOf(result: RunResult): number {
   return result.thresholds.some((t) => !t.passed) ? 99 : 0;
 }
 
+/** The scenario named (or all four), one report folder each; returns the exit code. */
+async function runScenarios(options: RunOptions, faults: BrokerFaults): Promise<number> {
+  const names = scenario === 'all' ? ['baseline', '10k', 'lag', 'replay'] : [scenario];
+  const runs: { result: RunResult; dir: string }[] = [];
+  // With `all`, one folder per scenario: under --out DIR when given, else each in reports/.
+  for (const name of names) runs.push(await run(name, scenario === 'all' ? { ...options, outDir: args.out ? join(args.out, name) : undefined } : options, args, faults));
+  for (const { result, dir } of runs) {
+    process.stdout.write(`${renderSummary(result)}\n`);
+    console.log(dir);
+  }
+  const codes = runs.map(({ result }) => exitCodeOf(result));
+  return codes.includes(1) ? 1 : codes.includes(99) ? 99 : 0;
+}
+
 await checkDriver();
 let local: LocalBrokerOptions;
 try {
@@ -141,17 +157,14 @@ let exitCode = 0;
 try {
   kafka = await target(local);
   const faults = brokerFaults(kafka, local);
-  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args) };
-  const names = scenario === 'all' ? ['baseline', '10k', 'lag', 'replay'] : [scenario];
-  const runs: { result: RunResult; dir: string }[] = [];
-  // With `all`, one folder per scenario: under --out DIR when given, else each in reports/.
-  for (const name of names) runs.push(await run(name, scenario === 'all' ? { ...options, outDir: args.out ? join(args.out, name) : undefined } : options, args, faults));
-  for (const { result, dir } of runs) {
-    process.stdout.write(`${renderSummary(result)}\n`);
-    console.log(dir);
+  const formats = args.format ? [args.format] : [];
+  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args), formats };
+  if (args.agents !== undefined && isAgentScenario(scenario)) {
+    // Load agents: this process is one (--agent-index), or runs them all here with the collector.
+    exitCode = await runAgentsCommand({ ...options, scenario, args, formats });
+  } else {
+    exitCode = await runScenarios(options, faults);
   }
-  const codes = runs.map(({ result }) => exitCodeOf(result));
-  exitCode = codes.includes(1) ? 1 : codes.includes(99) ? 99 : 0;
 } catch (error) {
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
   exitCode = 1;

@@ -12,6 +12,8 @@ import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
 import { parseThreshold, parseThresholdsFile, type Threshold } from './measure/thresholds.js';
 import { FAULT_KINDS, formatFaultSchedule, parseFaultSchedule } from './faults/schedule.js';
+import { AGENT_FLAGS, agentFlagProblem, withAgentFlags } from './agents/agent-options.js';
+import { REPORT_FORMATS } from './report/write-report.js';
 import { DEFAULTS, type BaselineParams, type ChaosParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
@@ -46,7 +48,8 @@ function common<T>(argv: Argv<T>) {
     .option('encoding', { type: 'string', describe: `how orders (and so results) are written: ${ENCODINGS.join(' or ')}; 10k also takes json,avro (both, side by side) [${DEFAULT_ENCODING}]` })
     .option('repeat', { type: 'number', describe: 'runs of the scenario, each on fresh topics: figures as median, min, max and spread, histograms merged [1]' })
     .option('threshold', { type: 'string', array: true, nargs: 1, describe: "a pass/fail gate in k6's syntax, repeatable: 'end_to_end.p99<50' (a histogram's statistic, ms) or 'produce_events_per_s>20000' (a figure); a failed one exits 99" })
-    .option('thresholds', { type: 'string', describe: 'a JSON file of thresholds: { "thresholds": { "end_to_end": ["p(99)<50"], "produce_events_per_s": ["value>20000"] } }' });
+    .option('thresholds', { type: 'string', describe: 'a JSON file of thresholds: { "thresholds": { "end_to_end": ["p(99)<50"], "produce_events_per_s": ["value>20000"] } }' })
+    .option('format', { type: 'string', choices: REPORT_FORMATS, describe: "also write the report in this form: omb, the OpenMessaging Benchmark's result JSON (omb.json)" });
 }
 
 /** "json,avro" → ['json', 'avro'] (10k only); a message naming the flag and the accepted values when it is not that. */
@@ -99,7 +102,7 @@ function instanceCounts(list: string | undefined): number[] | string {
 }
 
 export function benchCommandLine() {
-  return common(commandLine('bench', '$0 <scenario> [options]', 'Runs a benchmark scenario against the pipeline and writes its report folder (printed last). Defaults: bench/scenarios/params.ts.'))
+  return withAgentFlags(common(commandLine('bench', '$0 <scenario> [options]', 'Runs a benchmark scenario against the pipeline and writes its report folder (printed last). Defaults: bench/scenarios/params.ts.')))
     .command('baseline', `produce-to-ack and end-to-end latency, one order at a time or at --rate [${SCENARIO_FLAGS.baseline.join(', ')}]`)
     .command('10k', `throughput: --count orders from worker-thread producers, then the pipeline drain [${SCENARIO_FLAGS['10k'].join(', ')}]`)
     .command('lag', `a producer above a throttled consumer's capacity: lag rises, then drains to zero [${SCENARIO_FLAGS.lag.join(', ')}]`)
@@ -134,6 +137,11 @@ export function benchCommandLine() {
     .option('fault-command', { type: 'string', describe: 'chaos, against --brokers/KAFKA_BROKERS: an executable called as CMD kill|restart|pause|resume <node-id> for the broker faults [none: only the inventory is faulted]' })
     .option('exactly-once', { type: 'boolean', describe: 'chaos: the inventory commits results and offsets in one transaction; a duplicated result then fails the run [off]' })
     .demandCommand(1, 1, `name one scenario: ${SCENARIOS.join(', ')}`)
+    .check((a) => {
+      const name = String(a._[0]);
+      const defaults = name === '10k' ? d['10k'] : d.baseline;
+      return validate(agentFlagProblem(a, name, { count: defaults.count, seed: defaults.seed }));
+    })
     .check((a) => {
       const name = String(a._[0]) as ScenarioChoice;
       const allowed = SCENARIO_FLAGS[name];
@@ -184,9 +192,11 @@ export function benchCommandLine() {
  */
 export function parseBenchCommandLine(): Promise<BenchArgs> {
   const scenarioFlags = new Set(SCENARIOS.flatMap((s) => SCENARIO_FLAGS[s]));
+  const agentFlags = new Set<string>(AGENT_FLAGS);
   return parseCommandLine(benchCommandLine(), {
     scriptName: 'bench',
-    applies: (flag, [scenario]) => !scenarioFlags.has(flag) || (SCENARIOS as readonly string[]).includes(scenario ?? '') && SCENARIO_FLAGS[scenario as ScenarioChoice].includes(flag),
+    applies: (flag, [scenario]) =>
+      agentFlags.has(flag) ? scenario === 'baseline' || scenario === '10k' : !scenarioFlags.has(flag) || (SCENARIOS as readonly string[]).includes(scenario ?? '') && SCENARIO_FLAGS[scenario as ScenarioChoice].includes(flag),
   });
 }
 

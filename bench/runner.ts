@@ -8,7 +8,7 @@ import { evaluateThresholds, type Threshold } from './measure/thresholds.js';
 import type { Progress } from './progress.js';
 import { describeEnvironment } from './report/environment.js';
 import type { FigureValue, RepeatedRun, RunResult, ScenarioName } from './report/run-result.js';
-import { defaultReportDir, prepareReportDir, writeReport } from './report/write-report.js';
+import { defaultReportDir, prepareReportDir, writeReport, type ReportFormat } from './report/write-report.js';
 import type { ScenarioOutcome } from './scenarios/scenario.js';
 
 export interface RunOptions {
@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly repeat?: number;
   /** Evaluated over the (merged) histograms and the figures when the runs are done. */
   readonly thresholds?: readonly Threshold[];
+  /** Other forms the report is also written in (`--format omb`). */
+  readonly formats?: readonly ReportFormat[];
 }
 
 interface Measured {
@@ -55,7 +57,7 @@ export async function runScenario<P extends object>(
     runs.push(await measureOnce(scenario, params, run, options, repeat === 1 ? dir : join(dir, `run-${i}`)));
   }
   const result = resultOf(scenario, params, runs, options);
-  writeReport(result, dir);
+  writeReport(result, dir, options.formats ?? []);
   return { result, dir };
 }
 

@@ -184,6 +184,9 @@ export interface GroupInfo {
   readonly members: number;
 }
 
+/** What a topic takes when its max.message.bytes cannot be read: the broker's default (message.max.bytes). */
+export const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
 export interface DriverAdmin {
   /** A round trip to the cluster every time (never a client's cached metadata): health checks rely on it. */
   describeCluster(): Promise<ClusterInfo>;
@@ -199,6 +202,11 @@ export interface DriverAdmin {
   partitionLeaders(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets on the topic, by partition; a partition with none is absent. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
+  /**
+   * The largest record batch the topic takes (its max.message.bytes, as the broker reports it); a
+   * driver that cannot read topic configurations answers BROKER_DEFAULT_MAX_MESSAGE_BYTES.
+   */
+  maxMessageBytes(topic: string): Promise<number>;
   /** Moves an inactive group's offsets on these topics to the log start (a replay). */
   resetGroupToEarliest(groupId: string, topics: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ConsumedBatch, ConsumedMessage, OutgoingMessage, TopicSpec } from './driver.js';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, type ConsumedBatch, type ConsumedMessage, type OutgoingMessage, type TopicSpec } from './driver.js';
 
 /** Messages grouped by topic, each group in the order given. */
 export function byTopic(messages: readonly OutgoingMessage[]): Map<string, OutgoingMessage[]> {
@@ -32,6 +32,15 @@ export function messageBytes(message: OutgoingMessage): number {
   let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0);
   for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + Buffer.byteLength(value);
   return bytes;
+}
+
+/** The topic configuration that bounds a record batch. */
+export const MAX_MESSAGE_BYTES = 'max.message.bytes';
+
+/** A numeric configuration value as the broker answered it; the broker's default when it gave none. */
+export function maxMessageBytesValue(value: string | null | undefined): number {
+  const number = value === null || value === undefined ? Number.NaN : Number(value);
+  return Number.isInteger(number) && number > 0 ? number : BROKER_DEFAULT_MAX_MESSAGE_BYTES;
 }
 
 export function toBuffer(value: string | Buffer): Buffer {

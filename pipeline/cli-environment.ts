@@ -28,6 +28,8 @@ export const ENVIRONMENT_ALIASES: Readonly<Record<string, readonly string[]>> = 
   'report-interval': ['REPORT_INTERVAL_SEC'],
   'log-level': ['KAFKA_LOG_LEVEL', 'KAFKAJS_LOG_LEVEL'],
   encoding: ['EVENT_ENCODING'],
+  // A Kubernetes Indexed Job gives each pod its index in this variable.
+  'agent-index': ['JOB_COMPLETION_INDEX'],
 };
 
 /** Flags of the machinery itself, which the rule does not map. */

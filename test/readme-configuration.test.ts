@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../kafka/paths.js';
 import { runCli } from './helpers/cli.js';
 
-const COMMANDS = { producer: 'pipeline/producer/cli.js', api: 'pipeline/api/cli.js', inventory: 'pipeline/inventory/cli.js', analytics: 'pipeline/analytics/cli.js', bench: 'bench/cli.js' } as const;
+const COMMANDS = { producer: 'pipeline/producer/cli.js', api: 'pipeline/api/cli.js', inventory: 'pipeline/inventory/cli.js', analytics: 'pipeline/analytics/cli.js', bench: 'bench/cli.js', collect: 'bench/collect-cli.js' } as const;
 
 interface Row {
   readonly variable: string;

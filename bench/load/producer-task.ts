@@ -29,6 +29,8 @@ export interface ProducerTask {
   readonly runId: string;
   /** Event time of the orders: a fixed schedule (reproducible figures), or the wall clock when null. */
   readonly eventTime: { readonly startIso: string; readonly stepMs: number } | null;
+  /** Put before the seed in the measured orders' ids (a load agent's run and index); none by default. */
+  readonly idPrefix?: string;
 }
 
 /** What a worker posts back: counts, its time span, and its histograms, encoded. */

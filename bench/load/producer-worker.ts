@@ -94,7 +94,23 @@ async function warmUp(producer: DriverProducer, task: ProducerTask): Promise<voi
   await Promise.all(inFlight);
 }
 
-export default async function produceShare(task: ProducerTask): Promise<ProducerTaskResult> {
+/** Hears each measured send as it happens: a load agent reports them interval by interval. */
+export interface SendObserver {
+  /** Awaited after the warm-up, before the first measured send (an agent waits for the run's start here). */
+  beforeMeasure(): Promise<void>;
+  /** A send was acknowledged: its messages, their bytes, and its latency from its intended time, µs. */
+  acknowledged(size: number, bytes: number, micros: number): void;
+  failed(size: number): void;
+  /** How late a send started after its intended time, µs (with a rate). */
+  late(micros: number): void;
+}
+
+export default function produceShare(task: ProducerTask): Promise<ProducerTaskResult> {
+  return produceObserved(task, undefined);
+}
+
+/** Produces the task's share; the observer, when given, hears every measured send. */
+export async function produceObserved(task: ProducerTask, observer: SendObserver | undefined): Promise<ProducerTaskResult> {
   const client = await openClient(task.driver, { brokers: task.brokers, clientId: `bench-producer-${task.workerIndex}`, logLevel: 'error' });
   const producer = await client.producer(task.producer);
   const placedAt = task.eventTime ? fixedSchedule(new Date(task.eventTime.startIso), task.eventTime.stepMs) : wallClock();
@@ -111,7 +127,8 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
     if (task.warmup > 0) await warmUp(producer, task);
     const warmupMicros = clock.nowMicros() - warmupStarted;
     // After the warm-up, which ran the same generator and serialiser: the cost measured is the steady one, not the JIT's first pass.
-    const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt }), task.count, task.encoding);
+    const prepared = prepareOrders(new OrderGenerator({ seed: task.seed, placedAt, ...(task.idPrefix !== undefined ? { idPrefix: task.idPrefix } : {}) }), task.count, task.encoding);
+    await observer?.beforeMeasure();
     const limit = task.sendsPerSecond === null ? task.inFlight : MAX_OPEN_LOOP_IN_FLIGHT;
     const startedMicros = clock.nowMicros();
     const schedule = task.sendsPerSecond === null ? undefined : new RateSchedule(task.sendsPerSecond, startedMicros + 1_000);
@@ -122,7 +139,9 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
       if (schedule) {
         intended = schedule.intendedMicros(sendIndex);
         await waitUntil(clock, intended);
-        if (sendLag) recordMicros(sendLag, clock.nowMicros() - intended);
+        const late = clock.nowMicros() - intended;
+        if (sendLag) recordMicros(sendLag, late);
+        observer?.late(late);
       }
       const messages = messagesOf(prepared.orders, built, size, task.topic, orderHeaders(task.headers, intended, task.phase, task.runId, task.encoding));
       built += size;
@@ -132,10 +151,13 @@ export default async function produceShare(task: ProducerTask): Promise<Producer
       const send: Promise<void> = producer.send(messages).then(
         () => {
           sent += size;
-          recordMicros(histogram, clock.nowMicros() - intended, size);
+          const micros = clock.nowMicros() - intended;
+          recordMicros(histogram, micros, size);
+          observer?.acknowledged(size, counted.all, micros);
         },
         (error: unknown) => {
           failed += size;
+          observer?.failed(size);
           firstError ??= errorText(error);
         },
       );

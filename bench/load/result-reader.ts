@@ -18,6 +18,8 @@ export interface ResultReaderTask {
   readonly groupId: string;
   /** Only results whose order carried this run id count. */
   readonly runId: string;
+  /** Each progress report also carries the latencies measured since the previous one (a load agent's intervals). */
+  readonly latencyDeltas?: boolean;
 }
 
 export interface ResultReaderResult {
@@ -29,7 +31,10 @@ export interface ResultReaderResult {
   readonly histogram: string;
 }
 
-export type ResultReaderProgress = Omit<ResultReaderResult, 'histogram'>;
+export type ResultReaderProgress = Omit<ResultReaderResult, 'histogram'> & {
+  /** With `latencyDeltas`: the end-to-end latencies since the previous report, encoded. */
+  readonly latencies?: string;
+};
 
 /** How often the counts go to the main thread while reading. */
 const PROGRESS_EVERY_MS = 100;
@@ -40,6 +45,7 @@ export async function readResults(task: ResultReaderTask, finished: Promise<void
   // Commits on a timer, not per batch: a commit is a request, and the reader shares the machine with what it measures.
   const consumer = await StageConsumer.open(client, [task.topic], { groupId: task.groupId, fetchWaitMs: 100, commitIntervalMs: 100 });
   const histogram = createLatencyHistogram();
+  const delta = task.latencyDeltas ? createLatencyHistogram() : undefined;
   const counts = { measured: 0, warmup: 0, others: 0 };
   await consumer.start((batch, _context, done) => {
     const now = systemClock.nowMicros();
@@ -49,6 +55,7 @@ export async function readResults(task: ResultReaderTask, finished: Promise<void
       else if (bench.phase === 'warmup') counts.warmup += 1;
       else {
         recordMicros(histogram, now - bench.intendedMicros);
+        if (delta) recordMicros(delta, now - bench.intendedMicros);
         counts.measured += 1;
       }
     }
@@ -56,11 +63,15 @@ export async function readResults(task: ResultReaderTask, finished: Promise<void
     if (last) done(last.offset + 1);
     return Promise.resolve();
   });
-  const ticker = setInterval(() => {
-    report({ ...counts });
-  }, PROGRESS_EVERY_MS);
+  const flush = (): void => {
+    report({ ...counts, ...(delta ? { latencies: encodeHistogram(delta) } : {}) });
+    delta?.reset();
+  };
+  const ticker = setInterval(flush, PROGRESS_EVERY_MS);
   await finished;
   clearInterval(ticker);
   await consumer.stop();
+  // The last latencies go out before the result, so that a listener to the reports misses none.
+  if (delta) flush();
   return { ...counts, histogram: encodeHistogram(histogram) };
 }

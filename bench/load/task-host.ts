@@ -21,7 +21,8 @@ export async function threadsFor(driver: DriverName): Promise<boolean> {
   return (await loadDriver(driver)).info.capabilities.workerThreads;
 }
 
-export async function startTask<T, P = unknown>(input: TaskInput, name: string): Promise<RunningTask<T, P>> {
+/** `onProgress` hears every progress report, in order (`progress()` keeps only the last). */
+export async function startTask<T, P = unknown>(input: TaskInput, name: string, onProgress?: (progress: P) => void): Promise<RunningTask<T, P>> {
   // An HTTP load loads no Kafka client: it can always run in a thread.
   const threads = input.kind === 'http' ? true : await threadsFor(input.task.driver);
   let answered = false;
@@ -29,6 +30,7 @@ export async function startTask<T, P = unknown>(input: TaskInput, name: string):
   const onAnswer = (resolve: (value: T) => void, reject: (error: Error) => void) => (answer: TaskAnswer) => {
     if (answer.kind === 'progress') {
       latest = answer.progress as P;
+      onProgress?.(latest);
       return;
     }
     answered = true;

@@ -1,3 +1,5 @@
+import { TIMED_OUT, withinMs } from '../../pipeline/timeouts.js';
+
 /** Thrown when a phase of a run outlives its time limit. */
 export class PhaseTimeoutError extends Error {
   override readonly name = 'PhaseTimeoutError';
@@ -5,19 +7,9 @@ export class PhaseTimeoutError extends Error {
 
 /** Bounds a phase: no run can hang. */
 export async function withDeadline<T>(phase: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          reject(new PhaseTimeoutError(`${phase} did not finish within ${Math.round(ms / 1000)} s`));
-        }, ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await withinMs(work, ms);
+  if (outcome === TIMED_OUT) throw new PhaseTimeoutError(`${phase} did not finish within ${Math.round(ms / 1000)} s`);
+  return outcome;
 }
 
 /** Polls until check() returns a value, within the phase's time limit. */

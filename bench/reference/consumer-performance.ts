@@ -1,5 +1,5 @@
 /** Kafka's own ConsumerPerformance (Java), reading a topic back on the same broker: the consume reference. */
-import { runCommand } from '../../kafka/toolchain.js';
+import { runKafkaTool } from './kafka-tool.js';
 
 export interface ConsumerPerformanceResult {
   readonly records: number;
@@ -38,12 +38,7 @@ export interface ConsumerPerformanceOptions {
 }
 
 export async function runConsumerPerformance(options: ConsumerPerformanceOptions): Promise<ConsumerPerformanceResult> {
-  const result = await runCommand(options.javaCommand, [
-    '-Xmx512m',
-    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp',
-    options.classpath,
-    'org.apache.kafka.tools.ConsumerPerformance',
+  const stdout = await runKafkaTool(options, 'ConsumerPerformance', [
     '--bootstrap-server',
     options.brokers.join(','),
     '--topic',
@@ -53,6 +48,5 @@ export async function runConsumerPerformance(options: ConsumerPerformanceOptions
     '--timeout',
     '30000',
   ]);
-  if (result.code !== 0) throw new Error(`ConsumerPerformance exited ${String(result.code)}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return parseConsumerPerformance(result.stdout);
+  return parseConsumerPerformance(stdout);
 }

@@ -3,7 +3,7 @@
  * broker, acks as asked. Its percentiles are whole milliseconds; it has no warm-up of its own, so
  * it runs enough records that its JVM's first ones do not reach the percentiles reported.
  */
-import { runCommand } from '../../kafka/toolchain.js';
+import { runKafkaTool } from './kafka-tool.js';
 
 export interface EndToEndLatencyResult {
   readonly records: number;
@@ -32,12 +32,7 @@ export interface EndToEndLatencyOptions {
 }
 
 export async function runEndToEndLatency(options: EndToEndLatencyOptions): Promise<EndToEndLatencyResult> {
-  const result = await runCommand(options.javaCommand, [
-    '-Xmx512m',
-    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp',
-    options.classpath,
-    'org.apache.kafka.tools.EndToEndLatency',
+  const stdout = await runKafkaTool(options, 'EndToEndLatency', [
     '--bootstrap-server',
     options.brokers.join(','),
     '--topic',
@@ -49,6 +44,5 @@ export async function runEndToEndLatency(options: EndToEndLatencyOptions): Promi
     '--record-size',
     String(options.recordSize),
   ]);
-  if (result.code !== 0) throw new Error(`EndToEndLatency exited ${String(result.code)}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return parseEndToEndLatency(result.stdout, options.records);
+  return parseEndToEndLatency(stdout, options.records);
 }

@@ -3,7 +3,7 @@
  * the same broker with the same record size and acks: a reference for what the machine and broker
  * can take, beside what the drivers reached.
  */
-import { runCommand } from '../../kafka/toolchain.js';
+import { runKafkaTool } from './kafka-tool.js';
 
 export interface ProducerPerformanceResult {
   readonly records: number;
@@ -57,12 +57,7 @@ export interface ProducerPerformanceOptions {
 }
 
 export async function runProducerPerformance(options: ProducerPerformanceOptions): Promise<ProducerPerformanceResult> {
-  const result = await runCommand(options.javaCommand, [
-    '-Xmx512m',
-    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp',
-    options.classpath,
-    'org.apache.kafka.tools.ProducerPerformance',
+  const stdout = await runKafkaTool(options, 'ProducerPerformance', [
     '--topic',
     options.topic,
     '--num-records',
@@ -78,6 +73,5 @@ export async function runProducerPerformance(options: ProducerPerformanceOptions
     `acks=${options.acks}`,
     ...(options.producerProps ?? []),
   ]);
-  if (result.code !== 0) throw new Error(`ProducerPerformance exited ${String(result.code)}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return parseProducerPerformance(result.stdout);
+  return parseProducerPerformance(stdout);
 }

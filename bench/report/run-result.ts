@@ -93,6 +93,37 @@ export interface RepeatRecord {
   readonly figures: Readonly<Record<string, FigureSpread>>;
 }
 
+export interface AgentCounters {
+  readonly sent: number;
+  readonly failed: number;
+  readonly bytes: number;
+  readonly results: number;
+  readonly warmup_results: number;
+}
+
+/** One load agent of a multi-agent run, as the collector heard it. */
+export interface AgentRecord {
+  readonly index: number;
+  /** Its share, as it reported it; null when it was never heard from. */
+  readonly share: { readonly count: number; readonly rate: number | null; readonly seed: number; readonly id_prefix: string } | null;
+  readonly intervals_seen: number;
+  /** Sequence numbers below its last one heard that never arrived. */
+  readonly intervals_missing: readonly number[];
+  /** It sent its final interval: everything it did is in. */
+  readonly final_seen: boolean;
+  readonly last_seq: number | null;
+  /** Its intervals' counters added up. */
+  readonly counters: AgentCounters;
+}
+
+/** A run made by several load agents (bench:collect): who they were and what was heard from each. */
+export interface AgentsSection {
+  readonly count: number;
+  readonly run_id: string;
+  readonly results_topic: string;
+  readonly list: readonly AgentRecord[];
+}
+
 /** One run of one scenario, as data: run.json. Every other report file is rendered from it. */
 export interface RunResult {
   readonly scenario: ScenarioName;
@@ -117,6 +148,8 @@ export interface RunResult {
   readonly documents?: Readonly<Record<string, unknown>>;
   /** bench:chaos: each fault as it happened, with the time until results flowed again. */
   readonly faults?: readonly FaultRecord[];
+  /** Present when the run was made by load agents and merged by bench:collect. */
+  readonly agents?: AgentsSection;
 }
 
 /** One fault of bench:chaos (run.json `faults`, faults.csv). */

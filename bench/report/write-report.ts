@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeDirs, prepareWritableDir } from '../../pipeline/output-dir.js';
 import { loadChartAssets } from './chart-assets.js';
 import { renderHtml } from './html.js';
+import { renderOmb } from './omb.js';
 import { renderCsvFiles, renderHgrmFiles, renderSummary } from './render.js';
 import type { RunResult } from './run-result.js';
 
@@ -20,8 +21,12 @@ export function prepareReportDir(dir: string): void {
   prepareWritableDir(dir, '--out');
 }
 
-/** Writes run.json, summary.txt, report.html, the CSV files and the .hgrm files; returns the file names. */
-export function writeReport(run: RunResult, dir: string): string[] {
+/** Extra forms of run.json a run can also be written in (`--format`): omb, the OpenMessaging Benchmark's result JSON. */
+export const REPORT_FORMATS = ['omb'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Writes run.json, summary.txt, report.html, the CSV files and the .hgrm files, and omb.json with `omb`; returns the file names. */
+export function writeReport(run: RunResult, dir: string, formats: readonly ReportFormat[] = []): string[] {
   makeDirs(dir);
   const files: Record<string, string> = {
     'run.json': `${JSON.stringify(run, null, 2)}\n`,
@@ -29,6 +34,7 @@ export function writeReport(run: RunResult, dir: string): string[] {
     'report.html': renderHtml(run, loadChartAssets()),
     ...renderCsvFiles(run),
     ...renderHgrmFiles(run),
+    ...(formats.includes('omb') ? { 'omb.json': `${JSON.stringify(renderOmb(run), null, 2)}\n` } : {}),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return Object.keys(files);

@@ -3,6 +3,7 @@ import { encodeOrderPlaced, type Encoding } from '../../pipeline/contracts/codec
 import type { OrderPlaced } from '../../pipeline/contracts/events.js';
 import { changelogTopic, type PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { deleteChangelog } from '../../pipeline/state/changelog.js';
+import { MAX_EVENT_WINDOW_S } from '../../pipeline/contracts/limits.js';
 import type { BenchContext } from '../harness.js';
 import type { ReplayParams } from './params.js';
 import { sendOrders, startStages, untilDone } from './phases.js';
@@ -44,7 +45,8 @@ async function processOrders(context: BenchContext, topics: PipelineTopics, para
   const raw = await context.client.producer({ idempotent: false, acks: 'all', compression: 'none' });
   await raw.send(malformedMessages(params.encoding).map((value) => ({ topic: topics.orders, key: null, value })));
   await raw.close();
-  const inventory = { initialStock: params.initialStock, failureRate: params.failureRate, transientErrorRate: params.transientErrorRate, retryBackoffMs: 1, throttleMs: 0, seed: params.seed };
+  // The orders' event times are fixed (EVENT_TIME), so older than the inventory's default window: a replay is a backfill.
+  const inventory = { initialStock: params.initialStock, failureRate: params.failureRate, transientErrorRate: params.transientErrorRate, retryBackoffMs: 1, throttleMs: 0, seed: params.seed, maxEventAgeS: MAX_EVENT_WINDOW_S };
   const stages = await startStages(context, topics, { inventoryInstances: 1, analytics: false, inventory }, params.timeoutS);
   if (stages.kind === 'external') throw new Error('bench:replay runs its own pipeline; it does not run with --pipeline external');
   try {

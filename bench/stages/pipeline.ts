@@ -18,6 +18,8 @@ export interface InventorySettings {
   readonly retryBackoffMs: number;
   readonly throttleMs: number;
   readonly seed: number;
+  /** --max-event-age-s: how old an order's placed_at may be (undefined: the inventory's default, a day); a replay of fixed old event times widens it. */
+  readonly maxEventAgeS?: number;
 }
 
 /** Stock that never runs out and no simulated trouble: the pipeline measured, not the business rules. */
@@ -231,6 +233,7 @@ function inventoryArgs(spec: PipelineSpec, index: number): string[] {
     String(inv.throttleMs),
     '--seed',
     String(inv.seed),
+    ...(inv.maxEventAgeS !== undefined ? ['--max-event-age-s', String(inv.maxEventAgeS)] : []),
     '--state',
     spec.state ?? 'memory',
     ...(spec.exactlyOnce ? ['--exactly-once'] : []),

@@ -24,6 +24,7 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
 import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer } from '../support.js';
 import { loadConfluentLibrary, type RdAdmin, type RdConfig, type RdConsumedMessage, type RdConsumer, type RdError, type RdKafka, type RdLogger, type RdOutgoingMessage, type RdProducer, type RdTopicMessages } from './library.js';
@@ -189,6 +190,11 @@ class ConfluentAdmin implements DriverAdmin {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
       return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
     });
+  }
+
+  /** The promise API has no DescribeConfigs: the broker's default, as the contract says. */
+  maxMessageBytes(): Promise<number> {
+    return Promise.resolve(BROKER_DEFAULT_MAX_MESSAGE_BYTES);
   }
 
   /** The promise API has no offset reset: a consumer of the group that never joins it commits the log start offsets. */

@@ -34,11 +34,11 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byTopic, closingOnFailure, createMissingTopics, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
+import { byTopic, closingOnFailure, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
 import { KAFKAJS_COMPRESSION, registerCodecs } from './codecs.js';
 
 // kafkajs is CommonJS: its error classes are not named exports Node can see.
-const { KafkaJSError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+const { ConfigResourceTypes, KafkaJSError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
 const LEVELS: Record<LogLevel, logLevel> = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
 
@@ -167,6 +167,13 @@ class KafkajsAdmin implements DriverAdmin {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
       // -1: nothing committed on that partition.
       return new Map((found?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+    });
+  }
+
+  maxMessageBytes(topic: string): Promise<number> {
+    return wrap(`reading the max.message.bytes of ${topic}`, async () => {
+      const { resources } = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [MAX_MESSAGE_BYTES] }], includeSynonyms: false });
+      return maxMessageBytesValue(resources[0]?.configEntries.find((entry) => entry.configName === MAX_MESSAGE_BYTES)?.configValue);
     });
   }
 

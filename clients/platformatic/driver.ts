@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Admin,
   compressionsAlgorithms,
+  ConfigResourceTypes,
   Consumer,
   FetchIsolationLevels,
   GenericError,
@@ -35,7 +36,7 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byPartition, closingOnFailure, createMissingTopics, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
+import { byPartition, closingOnFailure, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
 
 const API_CODES: readonly [string, DriverErrorCode][] = [
   ['TOPIC_ALREADY_EXISTS', 'TOPIC_EXISTS'],
@@ -234,6 +235,13 @@ class PlatformaticAdmin implements DriverAdmin {
       const [group] = await this.admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: count }, (_, i) => i) }] }] });
       const partitions = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
       return new Map(partitions.filter((p) => p.committedOffset >= 0n).map((p) => [p.partitionIndex, Number(p.committedOffset)]));
+    });
+  }
+
+  maxMessageBytes(topic: string): Promise<number> {
+    return wrap(`reading the max.message.bytes of ${topic}`, async () => {
+      const [description] = await this.admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: [MAX_MESSAGE_BYTES] }] });
+      return maxMessageBytesValue(description?.configs.find((entry) => entry.name === MAX_MESSAGE_BYTES)?.value);
     });
   }
 

@@ -44,7 +44,12 @@ export interface CountedResult {
 interface OrderFacts {
   readonly restaurant: string;
   readonly totalCents: number;
+  /** Its event time's minute, YYYY-MM-DDTHH:MM. */
+  readonly minute: string;
 }
+
+/** Dead-letter codes of an order that passed the schema but that the inventory does not take: no figure counts it (it counts as malformed). */
+const REJECTED_ORDER_CODES: readonly string[] = [DLQ_ERROR_CODES.priceMismatch, DLQ_ERROR_CODES.eventTimeOutOfRange];
 
 interface ResultFacts {
   readonly status: 'reserved' | 'failed';
@@ -54,14 +59,14 @@ interface ResultFacts {
 /**
  * The analytics' changelog records (docs/DESIGN.md, "Stage state"), one per fact, each written once:
  * `order:<order_id>`, `result:<order_id>` (with its latency: µs, "out_of_range", or null without
- * sent-at), `dead:<order_id>`, `malformed:<topic>/<partition>/<offset>`.
+ * sent-at), `dead:<order_id>`, `rejected:<order_id>`, `malformed:<topic>/<partition>/<offset>`.
  */
 const orderRecordSchema = z.object({ restaurant: z.string(), total_cents: z.number().int().nonnegative(), minute: z.string() }).strict();
 const resultRecordSchema = z.object({ status: z.enum(['reserved', 'failed']), reason: z.enum(FAILURE_REASONS).nullable(), latency_us: z.union([z.number(), z.literal('out_of_range'), z.null()]) }).strict();
 const markRecordSchema = z.object({}).strict();
 type ResultLatency = z.infer<typeof resultRecordSchema>['latency_us'];
 
-const RECORD_KINDS = ['order', 'result', 'dead', 'malformed'] as const;
+const RECORD_KINDS = ['order', 'result', 'dead', 'rejected', 'malformed'] as const;
 type RecordKind = (typeof RECORD_KINDS)[number];
 
 const sortedRecord = <V>(entries: Iterable<[string, V]>): Record<string, V> =>
@@ -74,9 +79,10 @@ const sortedRecord = <V>(entries: Iterable<[string, V]>): Record<string, V> =>
  */
 export class OrderAnalytics {
   private readonly orders = new Map<string, OrderFacts>();
-  private readonly minutes = new Map<string, number>();
   private readonly results = new Map<string, ResultFacts>();
   private readonly deadLetteredIds = new Set<string>();
+  /** Orders the inventory dead-lettered for their prices or their event time: left out of every order figure. */
+  private readonly rejectedIds = new Set<string>();
   private readonly malformedSources = new Set<string>();
   private readonly latency: LatencyHistogram = createLatencyHistogram();
   private latencyNotAvailable = 0;
@@ -124,6 +130,10 @@ export class OrderAnalytics {
       this.deadLetteredIds.add(orderId);
       return;
     }
+    if (orderId && REJECTED_ORDER_CODES.some((code) => error.startsWith(`${code}:`))) {
+      if (!this.rejectedIds.has(orderId)) this.changed('rejected', orderId, {});
+      this.rejectedIds.add(orderId);
+    }
     // Not a valid order: identified by where it came from, so a redelivered dead letter counts once.
     const source = [DLQ_HEADERS.sourceTopic, DLQ_HEADERS.sourcePartition, DLQ_HEADERS.sourceOffset].map((name) => headerText(message.headers, name) ?? '?').join('/');
     if (!this.malformedSources.has(source)) this.changed('malformed', source, {});
@@ -155,13 +165,12 @@ export class OrderAnalytics {
       if (!this.results.has(id)) this.addResult(id, record.data);
     } else {
       if (!markRecordSchema.safeParse(json).success) throw bad('expected {}');
-      (kind === 'dead' ? this.deadLetteredIds : this.malformedSources).add(id);
+      (kind === 'dead' ? this.deadLetteredIds : kind === 'rejected' ? this.rejectedIds : this.malformedSources).add(id);
     }
   }
 
   private addOrder(orderId: string, record: z.infer<typeof orderRecordSchema>): void {
-    this.orders.set(orderId, { restaurant: record.restaurant, totalCents: record.total_cents });
-    this.minutes.set(record.minute, (this.minutes.get(record.minute) ?? 0) + 1);
+    this.orders.set(orderId, { restaurant: record.restaurant, totalCents: record.total_cents, minute: record.minute });
   }
 
   /** Counts a first result and its latency; returns the latency recorded, if any. */
@@ -196,7 +205,13 @@ export class OrderAnalytics {
     const restaurants = new Map<string, { orders: number; revenueCents: number }>(RESTAURANTS.map((name) => [name, { orders: 0, revenueCents: 0 }]));
     let deadLettered = 0;
     let pending = 0;
+    let totalOrders = 0;
+    const minutes = new Map<string, number>();
     for (const [orderId, order] of this.orders) {
+      // Computed here rather than as orders arrive: an order's rejection may come after it.
+      if (this.rejectedIds.has(orderId)) continue;
+      totalOrders += 1;
+      minutes.set(order.minute, (minutes.get(order.minute) ?? 0) + 1);
       const totals = restaurants.get(order.restaurant) ?? { orders: 0, revenueCents: 0 };
       totals.orders += 1;
       const result = this.results.get(orderId);
@@ -210,14 +225,14 @@ export class OrderAnalytics {
 
     let peak = 0;
     let peakMinute: string | null = null;
-    for (const [minute, count] of [...this.minutes].sort()) {
+    for (const [minute, count] of [...minutes].sort()) {
       if (count > peak) [peak, peakMinute] = [count, minute];
     }
-    const minuteKeys = [...this.minutes.keys()].sort();
+    const minuteKeys = [...minutes.keys()].sort();
     const spanMinutes = minuteKeys.length === 0 ? 0 : (Date.parse(`${String(minuteKeys.at(-1))}:00Z`) - Date.parse(`${String(minuteKeys[0])}:00Z`)) / 60_000 + 1;
 
     return {
-      total_orders: this.orders.size,
+      total_orders: totalOrders,
       reserved,
       failed,
       dead_lettered: deadLettered,
@@ -225,10 +240,10 @@ export class OrderAnalytics {
       malformed: this.malformedSources.size,
       failure_rate: reserved + failed === 0 ? 0 : Math.round((failed / (reserved + failed)) * 1e6) / 1e6,
       failures_by_reason: failuresByReason,
-      orders_per_minute: sortedRecord(this.minutes),
+      orders_per_minute: sortedRecord(minutes),
       orders_per_minute_summary: {
         minutes: spanMinutes,
-        average: spanMinutes === 0 ? 0 : Math.round((this.orders.size / spanMinutes) * 100) / 100,
+        average: spanMinutes === 0 ? 0 : Math.round((totalOrders / spanMinutes) * 100) / 100,
         peak,
         peak_minute: peakMinute,
       },

@@ -5,6 +5,7 @@
  * stopped broker), later checks wait on it, up to the timeout, instead of piling up.
  */
 import type { DriverAdmin, KafkaClient } from '../../clients/driver.js';
+import { fulfilsWithin } from '../timeouts.js';
 
 export interface BrokerHealthOptions {
   /** How long the round trip may take before the broker counts as unreachable. */
@@ -14,24 +15,6 @@ export interface BrokerHealthOptions {
 }
 
 export const DEFAULT_BROKER_HEALTH: BrokerHealthOptions = { timeoutMs: 2_000, cacheMs: 1_000 };
-
-/** Resolves true when the promise fulfils within ms, false when it rejects or takes longer. */
-export function fulfilsWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, ms);
-    }),
-  ]).finally(() => {
-    clearTimeout(timer);
-  });
-}
 
 export class BrokerHealth {
   private admin: Promise<DriverAdmin> | undefined;

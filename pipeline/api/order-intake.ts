@@ -8,7 +8,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OrderPlaced } from '../contracts/events.js';
 import { OrderNotSentError } from '../producer/order-batcher.js';
-import { fulfilsWithin } from './broker-health.js';
+import { fulfilsWithin } from '../timeouts.js';
 import { IdempotencyStore, type IdempotencyLimits } from './idempotency.js';
 
 /** Where accepted orders go. */

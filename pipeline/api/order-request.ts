@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { OrderPlaced } from '../contracts/events.js';
+import { boundedText, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_ORDER_ITEMS } from '../contracts/limits.js';
 import { isRestaurant, toCents, unitPrice } from '../contracts/menu.js';
 import { CLIENT_ORDER_ID_PATTERN } from './idempotency.js';
 
@@ -9,17 +10,17 @@ export const orderRequestSchema = z
   .strictObject({
     /** The client's own order id (optional): a retry with the same one publishes at most once. */
     order_id: z.string().regex(CLIENT_ORDER_ID_PATTERN, { message: 'must be 1 to 64 letters, digits, or . _ : -' }).optional(),
-    student_id: z.string().trim().min(1).max(64),
-    restaurant: z.string().refine(isRestaurant, { message: 'unknown restaurant' }),
+    student_id: z.string().trim().min(1).max(MAX_ID_LENGTH),
+    restaurant: z.string().max(MAX_NAME_LENGTH).refine(isRestaurant, { message: 'unknown restaurant' }),
     items: z
       .array(
         z.strictObject({
-          item: z.string().min(1),
+          item: z.string().min(1).max(MAX_NAME_LENGTH),
           quantity: z.number().int().positive().max(100),
         }),
       )
       .min(1)
-      .max(50),
+      .max(MAX_ORDER_ITEMS),
   })
   .superRefine((request, context) => {
     if (!isRestaurant(request.restaurant)) return;
@@ -36,7 +37,8 @@ export type OrderRequest = z.infer<typeof orderRequestSchema>;
 export function parseOrderRequest(body: unknown): { ok: true; value: OrderRequest } | { ok: false; error: string } {
   const result = orderRequestSchema.safeParse(body);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, error: result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ') };
+  // The first issues only, cut to MAX_ERROR_TEXT: a body of thousands of bad lines gets one short line.
+  return { ok: false, error: boundedText(result.error.issues.slice(0, 20).map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ')) };
 }
 
 /** The OrderPlaced event for a valid request, priced from the menu. */

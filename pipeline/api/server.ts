@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_PROPAGATED_HEADER_LENGTH, PROPAGATED_REQUEST_HEADERS } from '../contracts/headers.js';
+import { JSON_INPUT_ERRORS, jsonInputErrorText, parseJsonBytes } from '../contracts/json-input.js';
+import { boundedText, MAX_ORDER_BYTES } from '../contracts/limits.js';
 import { fingerprintOf, IDEMPOTENCY_HEADER, orderIdForKey, parseIdempotencyKey, type IdempotencyLimits } from './idempotency.js';
 import { OrderIntake, type OrderSink, type Outcome } from './order-intake.js';
 import { orderFromRequest, parseOrderRequest } from './order-request.js';
@@ -51,13 +53,23 @@ function reply(outcome: Outcome, response: FastifyReply): FastifyReply {
  * GET /health: 200 when the cluster answers a metadata request now, else 503.
  */
 export function buildOrderApi(options: OrderApiOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // The body's size is bounded before it is read whole (the limits of the topic's orders).
+  const app = Fastify({ logger: false, bodyLimit: MAX_ORDER_BYTES });
   const intake = new OrderIntake(options);
 
+  // The body's bytes as the order topic's are read: strict UTF-8, JSON, no __proto__ keys, each with its reason.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    const parsed = parseJsonBytes(body);
+    if (parsed.ok) done(null, parsed.value);
+    else done(Object.assign(new Error(jsonInputErrorText(parsed)), { statusCode: 400 }), undefined);
+  });
+
   // Malformed JSON and other request errors answer in the same shape as validation errors.
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, response) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, response) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return response.code(413).send({ error: `${JSON_INPUT_ERRORS.tooLarge}: the body is larger than the ${MAX_ORDER_BYTES} bytes an order may have` });
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    void response.code(status).send({ error: error.message });
+    return response.code(status).send({ error: boundedText(error.message) });
   });
 
   app.post('/order', async (request, response) => {

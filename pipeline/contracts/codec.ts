@@ -24,7 +24,10 @@ import {
   type InventoryResult,
   type OrderPlaced,
   type Parsed,
+  usableOrderId,
 } from './events.js';
+import { jsonInputErrorText, oversize } from './json-input.js';
+import { boundedText } from './limits.js';
 import { CONTENT_TYPE_HEADER, headerText, type MessageHeaders } from './headers.js';
 import { toCents } from './menu.js';
 import { DLQ_ERROR_CODES } from './topics.js';
@@ -204,15 +207,18 @@ const INVENTORY_RESULT_READER: EventReader<InventoryResult, ResultRecord> = { pa
 /** One Kafka message's event, in whichever encoding it came; the same checks either way (docs/DESIGN.md, dead-letter codes). */
 function decodeEvent<T, R extends { readonly order_id: string }>(reader: EventReader<T, R>, value: Buffer | null, headers?: MessageHeaders): Decoded<T> {
   const encoding = encodingOf(value, headers);
+  // Before any decoding: a large message costs its reader nothing (limits.ts).
+  const tooLarge = oversize(value?.length ?? 0);
+  if (tooLarge) return { ok: false, error: jsonInputErrorText(tooLarge), encoding, orderId: undefined };
   if (encoding === 'json') {
     const parsed = reader.parseJson(value);
     return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: orderIdOf(value) };
   }
   const decoded = reader.avro.decode(value);
-  if (!decoded.ok) return { ...decoded, encoding, orderId: undefined };
+  if (!decoded.ok) return { ok: false, error: boundedText(decoded.error), encoding, orderId: undefined };
   const record = decoded.record as R;
   const parsed = validateEvent(reader.schema, reader.fromRecord(record));
-  return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: record.order_id || undefined };
+  return parsed.ok ? { ...parsed, encoding } : { ...parsed, encoding, orderId: usableOrderId(record.order_id) };
 }
 
 export function decodeOrderPlaced(value: Buffer | null, headers?: MessageHeaders): Decoded<OrderPlaced> {

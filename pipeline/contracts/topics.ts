@@ -1,3 +1,5 @@
+import { JSON_INPUT_ERRORS } from './json-input.js';
+
 /** Topic names, partitions and consumer groups: the defaults of docs/DESIGN.md. */
 export const DEFAULT_TOPICS = {
   orders: 'order-events',
@@ -40,12 +42,26 @@ export const DLQ_HEADERS = {
   sourceTopic: 'source-topic',
   sourcePartition: 'source-partition',
   sourceOffset: 'source-offset',
+  /** `true` on a dead letter cut to fit its topic's max.message.bytes (its value shortened, the order's own headers dropped). */
+  truncated: 'truncated',
+  /** With `truncated`: the size of the message as received, value, key and headers, in bytes. */
+  originalSize: 'original-size',
 } as const;
 
-/** The code each dead letter's `error` header starts with, before ": " and the details. */
+/** The code each dead letter's `error` header starts with, before ": " and the details (at most MAX_ERROR_TEXT bytes in all). */
 export const DLQ_ERROR_CODES = {
-  /** Not UTF-8 JSON (or an empty message). */
-  invalidJson: 'invalid_json',
+  /** More than MAX_ORDER_BYTES, checked before any parse (limits.ts). */
+  tooLarge: JSON_INPUT_ERRORS.tooLarge,
+  /** A JSON message whose bytes are not valid UTF-8. */
+  invalidUtf8: JSON_INPUT_ERRORS.invalidUtf8,
+  /** Not JSON (or an empty message). */
+  invalidJson: JSON_INPUT_ERRORS.invalidJson,
+  /** JSON with a `__proto__` or `constructor.prototype` key. */
+  forbiddenKey: JSON_INPUT_ERRORS.forbiddenKey,
+  /** A valid order whose item prices or total are not the menu's. */
+  priceMismatch: 'price_mismatch',
+  /** A valid order whose placed_at lies outside the stage's event-time window. */
+  eventTimeOutOfRange: 'event_time_out_of_range',
   /** Decoded (JSON or Avro), but not a valid OrderPlaced: the field and what is wrong with it follow. */
   invalidEvent: 'invalid_event',
   /** Avro single-object encoding whose schema fingerprint is none of the schemas the reader knows. */

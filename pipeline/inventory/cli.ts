@@ -4,6 +4,7 @@ import { DEFAULT_GROUPS } from '../contracts/topics.js';
 import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, withStateOption, consumerSettings } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
 import { buildInventoryServer } from './http.js';
+import { DEFAULT_EVENT_TIME_WINDOW_S, MAX_EVENT_WINDOW_S } from '../contracts/limits.js';
 import { InventoryService } from './service.js';
 
 const stage = 'pipeline:inventory';
@@ -18,6 +19,8 @@ const args = await parseCommandLine(withStateOption(withConsumerOptions(withKafk
   .option('throttle-ms', { type: 'number', default: 0, describe: 'pause before each message (a slow consumer)' })
   .option('exactly-once', { type: 'boolean', default: false, describe: 'commit results and consumed offsets in one Kafka transaction per flush' })
   .option('seed', { type: 'number', default: 1, describe: 'seed of the simulated failures and transient errors' })
+  .option('max-event-age-s', { type: 'number', default: DEFAULT_EVENT_TIME_WINDOW_S.maxAge, describe: `dead-letter an order placed more than this many seconds before the stage's clock (event_time_out_of_range); widen it to replay or backfill old orders, up to ${MAX_EVENT_WINDOW_S}` })
+  .option('max-event-ahead-s', { type: 'number', default: DEFAULT_EVENT_TIME_WINDOW_S.maxAhead, describe: "dead-letter an order placed more than this many seconds after the stage's clock (event_time_out_of_range)" })
   .option('http-port', { type: 'number', describe: 'serve GET /metrics (the counts as JSON) on this port; 0 picks a free one [default: no server]' })
   .option('http-host', { type: 'string', default: '127.0.0.1', describe: 'address of the metrics server' })
   .check((a) =>
@@ -30,6 +33,8 @@ const args = await parseCommandLine(withStateOption(withConsumerOptions(withKafk
       checkNumber('retry-backoff-ms', a['retry-backoff-ms'], { min: 0 }),
       checkNumber('throttle-ms', a['throttle-ms'], { min: 0 }),
       checkNumber('seed', a.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      checkNumber('max-event-age-s', a['max-event-age-s'], { integer: true, min: 1, max: MAX_EVENT_WINDOW_S }),
+      checkNumber('max-event-ahead-s', a['max-event-ahead-s'], { integer: true, min: 0, max: MAX_EVENT_WINDOW_S }),
     ),
   ), { scriptName: stage });
 try {
@@ -44,6 +49,7 @@ try {
     throttleMs: args['throttle-ms'],
     exactlyOnce: args['exactly-once'],
     state: args.state,
+    eventTimeWindow: { maxAgeMs: args['max-event-age-s'] * 1000, maxAheadMs: args['max-event-ahead-s'] * 1000 },
   });
   const summary = (): string => {
     const s = service.stats;

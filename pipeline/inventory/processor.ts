@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeOrderPlaced, type Encoding } from '../contracts/codec.js';
-import type { InventoryResult } from '../contracts/events.js';
+import type { InventoryResult, OrderPlaced } from '../contracts/events.js';
 import type { MessageHeaders } from '../contracts/headers.js';
-import { isRestaurant } from '../contracts/menu.js';
+import { isRestaurant, type Restaurant } from '../contracts/menu.js';
 import { DLQ_ERROR_CODES } from '../contracts/topics.js';
+import { eventTimeOutOfRange, priceMismatch, type EventTimeWindow } from './order-checks.js';
 import { simulatedFailure, transientError, type TroubleSettings } from './simulation.js';
 import type { StockLedger } from './stock.js';
 
@@ -32,7 +33,17 @@ export class InventoryProcessor {
     private readonly trouble: TroubleSettings,
     private readonly retry: RetryPolicy,
     private readonly clock: () => Date = () => new Date(),
+    /** placed_at must lie in this window around the clock; undefined: any time the schema takes (the command line always sets one). */
+    private readonly eventTimeWindow?: EventTimeWindow,
   ) {}
+
+  /** Why a valid order is not taken (its prices, its event time), or undefined. An order decided before keeps its decision, however old it is now. */
+  private untrusted(order: OrderPlaced & { readonly restaurant: Restaurant }): string | undefined {
+    const mispriced = priceMismatch(order);
+    if (mispriced !== undefined) return mispriced;
+    if (this.eventTimeWindow === undefined || this.ledger.decided(order.order_id)) return undefined;
+    return eventTimeOutOfRange(order.placed_at, this.clock(), this.eventTimeWindow);
+  }
 
   /** One order, in either encoding (its headers say which, else its first bytes). */
   async process(value: Buffer | null, headers?: MessageHeaders): Promise<Outcome> {
@@ -41,6 +52,8 @@ export class InventoryProcessor {
     const order = parsed.value;
     const { restaurant } = order;
     if (!isRestaurant(restaurant)) return { kind: 'dead-letter', error: `${DLQ_ERROR_CODES.invalidEvent}: restaurant: unknown restaurant`, orderId: order.order_id, attempts: 0 };
+    const untrusted = this.untrusted({ ...order, restaurant });
+    if (untrusted !== undefined) return { kind: 'dead-letter', error: untrusted, orderId: order.order_id, attempts: 0 };
 
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumedMessage, DriverProducer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, type ConsumedMessage, type DriverProducer, type KafkaClient, type OutgoingMessage } from '../../clients/driver.js';
 import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
 import { changelogMessages, ensureChangelog, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
 import { retryTransient } from '../retry.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
+import { fitDeadLetter, messageSize, RECORD_OVERHEAD_BYTES } from './fit-message.js';
+import type { EventTimeWindow } from './order-checks.js';
 import { InventoryProcessor, type Outcome, type RetryPolicy } from './processor.js';
 import type { TroubleSettings } from './simulation.js';
 import { StockLedger } from './stock.js';
@@ -30,6 +32,8 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
    * is changelog): a start begins again from initialStock.
    */
   readonly state?: StateMode;
+  /** placed_at must lie in this window around the stage's clock, else event_time_out_of_range (undefined: no window; the command line always sets one). */
+  readonly eventTimeWindow?: EventTimeWindow;
 }
 
 export interface InventoryStats {
@@ -52,6 +56,10 @@ export class InventoryService {
   private readonly processor: InventoryProcessor;
   private readonly ledger: StockLedger;
   private readonly flushEvery: number;
+  /** The dead-letter topic's max.message.bytes, read at start: a larger dead letter is cut to fit (fit-message.ts). */
+  private deadLetterLimit = BROKER_DEFAULT_MAX_MESSAGE_BYTES;
+  /** The bytes one flush sends at most: under the smaller limit of the two topics, so that no record batch of a flush exceeds it. */
+  private flushBytes = BROKER_DEFAULT_MAX_MESSAGE_BYTES / 2;
   /** Changelog records read back at start (0 with state in memory). */
   restoredRecords = 0;
   /** With exactlyOnce: one transactional producer per input partition, made on first use. */
@@ -64,7 +72,7 @@ export class InventoryService {
     private readonly options: InventoryServiceOptions,
   ) {
     this.ledger = new StockLedger(options.initialStock);
-    this.processor = new InventoryProcessor(this.ledger, options.trouble, options.retry);
+    this.processor = new InventoryProcessor(this.ledger, options.trouble, options.retry, undefined, options.eventTimeWindow);
     this.flushEvery = options.flushEvery ?? 500;
   }
 
@@ -83,6 +91,7 @@ export class InventoryService {
   async start(): Promise<void> {
     const { topics } = this.options;
     await ensurePipelineTopics(this.client, topics, ['orders', 'inventory', 'deadLetter']);
+    await this.readMessageLimits();
     this.producer = await this.client.producer(PIPELINE_PRODUCER);
     if (this.stateful) await this.restore();
     const consumer = await StageConsumer.open(this.client, [topics.orders], this.options);
@@ -91,6 +100,7 @@ export class InventoryService {
     const producer = this.producer;
     await consumer.start(async (batch, context, done) => {
       let outgoing: OutgoingMessage[] = [];
+      let outgoingBytes = 0;
       let lastOffset: number | undefined;
       const flush = async (): Promise<void> => {
         if (lastOffset === undefined) return;
@@ -109,6 +119,7 @@ export class InventoryService {
           done(next);
         }
         outgoing = [];
+        outgoingBytes = 0;
         lastOffset = undefined;
       };
       for (const message of batch.messages) {
@@ -116,7 +127,12 @@ export class InventoryService {
         if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
         const outcome = await this.processor.process(message.value, message.headers);
         this.count(outcome);
-        outgoing.push(outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition));
+        const reply = outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition);
+        const replyBytes = messageSize(reply) + RECORD_OVERHEAD_BYTES;
+        // The messages before go first when this one would take the flush past a record batch's limit.
+        if (outgoingBytes + replyBytes > this.flushBytes) await flush();
+        outgoing.push(reply);
+        outgoingBytes += replyBytes;
         lastOffset = message.offset;
         if (this.options.throttleMs > 0 || outgoing.length >= this.flushEvery) await flush();
       }
@@ -129,9 +145,25 @@ export class InventoryService {
     return { topic: this.options.topics.inventory, key: outcome.result.order_id, value: encodeInventoryResult(outcome.result, outcome.encoding), headers: { ...message.headers, ...contentTypeHeaders(outcome.encoding) } };
   }
 
-  /** The message as received (value byte for byte, its headers kept), with headers saying why and where from. */
+  /** The topics' max.message.bytes: a dead letter is cut to its topic's, a flush stays under the smaller one. */
+  private async readMessageLimits(): Promise<void> {
+    const admin = await this.client.admin();
+    try {
+      const { deadLetter, inventory } = this.options.topics;
+      const [dlq, results] = await Promise.all([admin.maxMessageBytes(deadLetter), admin.maxMessageBytes(inventory)]);
+      this.deadLetterLimit = dlq;
+      this.flushBytes = Math.min(dlq, results);
+    } finally {
+      await admin.close();
+    }
+  }
+
+  /**
+   * The message as received (value byte for byte, its headers kept), with headers saying why and
+   * where from; cut to fit the dead-letter topic when it would not (truncated, original-size).
+   */
   private deadLetter(message: ConsumedMessage, outcome: Extract<Outcome, { kind: 'dead-letter' }>, topic: string, partition: number): OutgoingMessage {
-    return {
+    return fitDeadLetter({
       topic: this.options.topics.deadLetter,
       key: outcome.orderId ?? null,
       value: message.value,
@@ -142,7 +174,7 @@ export class InventoryService {
         [DLQ_HEADERS.sourcePartition]: String(partition),
         [DLQ_HEADERS.sourceOffset]: String(message.offset),
       },
-    };
+    }, this.deadLetterLimit);
   }
 
   /**

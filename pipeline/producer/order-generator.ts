@@ -8,6 +8,8 @@ export interface OrderGeneratorOptions {
   /** Event time of each order (ISO 8601), by its index: the wall clock by default, a fixed schedule for reproducible figures. */
   readonly placedAt: (index: number) => string;
   readonly students?: number;
+  /** Put before the seed in every order id, so that orders of different load agents never share one (ORD-<prefix><seed>-<sequence>). */
+  readonly idPrefix?: string;
 }
 
 /** An order id unique to the seed: ORD-<seed in base 36>-<sequence>. */
@@ -15,8 +17,8 @@ export function orderId(seed: number, index: number): string {
   return `${orderIdPrefix(seed)}${sequenceNumber(index)}`;
 }
 
-function orderIdPrefix(seed: number): string {
-  return `ORD-${(seed >>> 0).toString(36).toUpperCase()}-`;
+function orderIdPrefix(seed: number, prefix = ''): string {
+  return `ORD-${prefix}${(seed >>> 0).toString(36).toUpperCase()}-`;
 }
 
 const sequenceNumber = (index: number): string => String(index + 1).padStart(6, '0');
@@ -42,7 +44,7 @@ export class OrderGenerator {
   constructor(private readonly options: OrderGeneratorOptions) {
     this.rng = xoroshiro128plus(options.seed);
     this.students = options.students ?? 500;
-    this.idPrefix = orderIdPrefix(options.seed);
+    this.idPrefix = orderIdPrefix(options.seed, options.idPrefix);
   }
 
   /** A whole number from 0 to n - 1. */

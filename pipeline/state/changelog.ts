@@ -11,6 +11,7 @@ import { DriverError } from '../../clients/errors.js';
 import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
 import { retryTransient, TRANSIENT_RETRY_LIMIT_MS } from '../retry.js';
+import { TIMED_OUT, withinMs } from '../timeouts.js';
 
 /** Keys of the restore barriers: never a state key, which always has a prefix and a colon. */
 const BARRIER_PREFIX = '~barrier-';
@@ -117,12 +118,9 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
   }, TRANSIENT_RETRY_LIMIT_MS, (error) => error instanceof DriverError && error.code === 'UNKNOWN_TOPIC');
   try {
     const timeoutMs = options.timeoutMs ?? 120_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => { resolve('timeout'); }, timeoutMs)));
-    const outcome = await Promise.race([done, timedOut]);
-    clearTimeout(timer);
+    const outcome = await withinMs(done, timeoutMs);
     if (crashed) throw crashed;
-    if (outcome === 'timeout') throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
+    if (outcome === TIMED_OUT) throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
   } finally {
     await consumer?.stop();
   }

@@ -26,6 +26,18 @@ describe('bench command line (as a user runs it)', function () {
     [['baseline', '--thresholds', '/nonexistent/t.json'], /^bench: --thresholds \/nonexistent\/t\.json cannot be read \(ENOENT\) \(see --help\)$/],
     [['all', '--threshold', 'end_to_end.p99<50'], /^bench: --threshold and --thresholds apply to one scenario at a time; all runs four with different figures \(see --help\)$/],
     [['lag', '--repeat', '0'], /^bench: --repeat must be a whole number from 1 to 1000, got 0 \(see --help\)$/],
+    [['lag', '--agents', '2'], /^bench: --agents applies to baseline and 10k; lag runs on one machine \(see --help\)$/],
+    [['10k', '--agents', '2', '--workers', '2'], /^bench: --workers does not go with --agents: an agent is one producer; run more agents for more producers \(see --help\)$/],
+    [['10k', '--agents', '17'], /^bench: --agents must be a whole number from 1 to 16, got 17 \(see --help\)$/],
+    [['baseline', '--agents', '3', '--count', '2'], /^bench: --count 2 is fewer orders than --agents 3: every agent needs at least one \(see --help\)$/],
+    [['baseline', '--agents', '3', '--rate', '2'], /^bench: --rate 2 is below --agents 3: a whole-number rate is split into whole shares, and every agent needs one \(see --help\)$/],
+    [['baseline', '--run-id', 'r1'], /^bench: --run-id applies only with --agents \(see --help\)$/],
+    [['baseline', '--agents', '3', '--agent-index', '3', '--run-id', 'r1', '--brokers', 'h:1'], /^bench: --agent-index must be a whole number from 0 to 2, got 3 \(see --help\)$/],
+    [['baseline', '--agents', '3', '--agent-index', '0', '--brokers', 'h:1'], /^bench: --agent-index needs --run-id: every agent of a run must name the same run \(see --help\)$/],
+    [['baseline', '--agents', '3', '--agent-index', '0', '--run-id', 'r1'], /^bench: --agent-index needs --brokers \(or KAFKA_BROKERS\): an agent loads the cluster its run shares \(see --help\)$/],
+    [['baseline', '--agents', '3', '--agent-index', '0', '--run-id', 'a b', '--brokers', 'h:1'], /^bench: --run-id must be 1 to 48 of A-Z a-z 0-9 \. _ - \(starting with a letter or digit\), got "a b" \(see --help\)$/],
+    [['baseline', '--agents', '3', '--agent-index', '0', '--run-id', 'r1', '--brokers', 'h:1', '--start-at', 'soon'], /^bench: --start-at must be an ISO 8601 time \(2026-12-02T09:00:00Z\) or ms since the epoch, got "soon" \(see --help\)$/],
+    [['10k', '--format', 'csv'], /^bench: Invalid values: Argument: format, Given: "csv", Choices: "omb" \(see --help\)$/],
   ];
   for (const [args, expected] of bad) {
     it(`bench ${args.join(' ')}: one line naming the flag, exit 2`, async () => {
@@ -59,12 +71,12 @@ describe('bench command line (as a user runs it)', function () {
     const out = tempDir('bench-cli');
     try {
       const dir = join(out.path, 'run');
-      const result = await runCli('bench/cli.js', ['baseline', '--count', '20', '--warmup', '2', '--brokers', (await testBrokers()).join(','), '--out', dir], { ...process.env, CI: 'true' });
+      const result = await runCli('bench/cli.js', ['baseline', '--count', '20', '--warmup', '2', '--brokers', (await testBrokers()).join(','), '--out', dir, '--format', 'omb'], { ...process.env, CI: 'true' });
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout.trim().split('\n').at(-1)).to.equal(dir);
       expect(result.stdout).to.match(/^baseline: PASSED/);
       expect(result.stderr).to.equal('');
-      for (const file of ['run.json', 'summary.txt', 'report.html', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm']) expect(existsSync(join(dir, file)), file).to.equal(true);
+      for (const file of ['run.json', 'summary.txt', 'report.html', 'figures.csv', 'latency.csv', 'produce_to_ack.hgrm', 'end_to_end.hgrm', 'omb.json']) expect(existsSync(join(dir, file)), file).to.equal(true);
     } finally {
       await out.remove();
     }

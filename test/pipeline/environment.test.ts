@@ -7,6 +7,7 @@ import { projectRoot } from '../../kafka/paths.js';
 import { parseInventoryResult } from '../../pipeline/contracts/events.js';
 import type { PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { envWithout, runCli } from '../helpers/cli.js';
+import { EVENT_TIME_START } from '../helpers/fixtures.js';
 import { testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { createPipelineTopics, readMessages } from '../helpers/pipeline.js';
@@ -67,7 +68,7 @@ describe('flags from the environment and from env files (as a user runs the comm
 
   async function produce(topics: PipelineTopics, count: number, seed = 21): Promise<void> {
     const brokers = (await testBrokers()).join(',');
-    const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--count', String(count), '--seed', String(seed), '--event-time-start', '2026-02-15T10:00:00Z'], envWithout(...STAGE_VARIABLES));
+    const result = await runCli('pipeline/producer/cli.js', ['--brokers', brokers, '--order-topic', topics.orders, '--count', String(count), '--seed', String(seed), '--event-time-start', EVENT_TIME_START.toISOString()], envWithout(...STAGE_VARIABLES));
     expect(result.code, result.stderr).to.equal(0);
   }
 

@@ -14,6 +14,7 @@ import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
 import { startCli, type RunningCli } from '../helpers/cli.js';
 import { testClient } from '../helpers/drivers.js';
+import { EVENT_TIME_START } from '../helpers/fixtures.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../helpers/kafka.js';
 import { createPipelineTopics, settledFigures, startAnalytics, startInventory } from '../helpers/pipeline.js';
 
@@ -64,7 +65,7 @@ describe('pipeline: stateful stages restored from their changelogs after a resta
   async function publishOrders(topics: PipelineTopics, count: number): Promise<void> {
     const publisher = await OrderPublisher.open(kafka, topics.orders);
     cleanup.add(() => publisher.close());
-    await produceOrders(new OrderGenerator({ seed: 11, placedAt: fixedSchedule(new Date('2026-02-15T12:00:00Z'), 700) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
+    await produceOrders(new OrderGenerator({ seed: 11, placedAt: fixedSchedule(EVENT_TIME_START, 700) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
   }
 
   /** The same orders through in-process stages that are never interrupted. */

@@ -56,6 +56,25 @@ describe('pipeline/analytics/figures', () => {
     expect(figures.latency_ms).to.include({ count: 150, min: 5, max: 14 });
   });
 
+  it('leaves an order the inventory dead-lettered for its prices or its event time out of every order figure, after a restore too', () => {
+    const analytics = new OrderAnalytics();
+    ingestAll(analytics, [0, 1, 2]);
+    const mispriced: OrderPlaced = { order_id: 'ORD-PRICE', student_id: 'S', restaurant: 'Tower Cafe', items: [{ item: 'coffee', quantity: 1, unit_price: 1_000_000 }], total_amount: 1_000_000, placed_at: '2026-02-15T10:00:31.000Z', status: 'placed' };
+    const ancient: OrderPlaced = { ...mispriced, order_id: 'ORD-OLD', items: [{ item: 'coffee', quantity: 1, unit_price: 3.5 }], total_amount: 3.5, placed_at: '2000-01-01T00:00:00.000Z' };
+    const deadLetter = (orderId: string, error: string, offset: number): IncomingMessage => message('x', orderId, { error, 'source-topic': 'orders', 'source-partition': '0', 'source-offset': String(offset) });
+    for (const order of [mispriced, ancient]) analytics.ingestOrder(message(serializeOrderPlaced(order)));
+    analytics.ingestDeadLetter(deadLetter('ORD-PRICE', 'price_mismatch: items.0.unit_price: coffee costs 3.50 at Tower Cafe, not 1000000.00', 7));
+    analytics.ingestDeadLetter(deadLetter('ORD-OLD', 'event_time_out_of_range: placed_at 2000-01-01T00:00:00.000Z is 846000000 s before the stage\'s clock', 8));
+    const figures = analytics.figures();
+    expect(figures).to.include({ total_orders: 3, pending: 0, malformed: 2 });
+    expect(figures.orders_per_minute_summary.minutes).to.equal(1);
+    expect(figures.by_restaurant['Tower Cafe']?.revenue).to.be.below(1_000);
+
+    const restored = new OrderAnalytics();
+    for (const change of analytics.takeChanges()) restored.restore(change.key, change.value === null ? null : Buffer.from(change.value));
+    expect(figuresJson(restored.figures())).to.equal(figuresJson(figures));
+  });
+
   it('counts a redelivered event once, the first one winning', () => {
     const analytics = new OrderAnalytics();
     ingestAll(analytics, [0, 1, 2, 0, 1, 2]);

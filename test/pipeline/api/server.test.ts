@@ -108,7 +108,21 @@ describe('pipeline/api: POST /order (real broker)', () => {
     }
     const notJson = await app.inject({ method: 'POST', url: '/order', headers: { 'content-type': 'application/json' }, payload: '{"student_id":' });
     expect(notJson.statusCode).to.equal(400);
-    expect(notJson.json<{ error: string }>().error).to.match(/JSON/);
+    expect(notJson.json<{ error: string }>().error).to.match(/^invalid_json: /);
+    // The raw body: bounded, strict UTF-8, no prototype keys; each with its own reason.
+    const raw: [string | Buffer, number, RegExp][] = [
+      [Buffer.concat([Buffer.from('{"student_id":"STU-'), Buffer.from([0xff, 0xfe]), Buffer.from('","restaurant":"Engineering Hub","items":[{"item":"ramen","quantity":1}]}')]), 400, /^invalid_utf8: /],
+      [JSON.stringify(body).replace('{', '{"__proto__":{"admin":true},'), 400, /^forbidden_key: /],
+      [JSON.stringify(body).replace('"quantity":1}', '"quantity":1,"constructor":{"prototype":{"admin":true}}}'), 400, /^forbidden_key: /],
+      [`{"order_id":"X","items":[${Array(30_000).fill('{}').join(',')}]}`, 413, /^too_large: the body is larger than the 32768 bytes an order may have$/],
+      [JSON.stringify({ ...body, student_id: 'S'.repeat(65) }), 400, /^student_id: Too big/],
+      [JSON.stringify({ ...body, items: Array(51).fill({ item: 'ramen', quantity: 1 }) }), 400, /^items: Too big: expected array to have <=50 items$/],
+    ];
+    for (const [payload, status, reason] of raw) {
+      const response = await app.inject({ method: 'POST', url: '/order', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode, String(reason)).to.equal(status);
+      expect(response.json<{ error: string }>().error).to.match(reason);
+    }
     const offsets = await admin.endOffsets(topic);
     expect(offsets.map((p) => p.high)).to.deep.equal([0]);
   });

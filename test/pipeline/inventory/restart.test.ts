@@ -8,6 +8,7 @@ import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-
 import { OrderPublisher } from '../../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../../pipeline/producer/produce-orders.js';
 import { requireDriver, TEST_DRIVERS, testClient } from '../../helpers/drivers.js';
+import { EVENT_TIME_START } from '../../helpers/fixtures.js';
 import { Cleanup, testBrokers, uniqueName, waitFor } from '../../helpers/kafka.js';
 import { createPipelineTopics, readMessages, settledFigures, startAnalytics } from '../../helpers/pipeline.js';
 
@@ -55,7 +56,7 @@ for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stre
 
     const publisher = await OrderPublisher.open(kafka, topics.orders);
     cleanup.add(() => publisher.close());
-    await produceOrders(new OrderGenerator({ seed: 5, placedAt: fixedSchedule(new Date('2026-02-15T12:00:00Z'), 50) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
+    await produceOrders(new OrderGenerator({ seed: 5, placedAt: fixedSchedule(EVENT_TIME_START, 50) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
 
     const first = startInventoryProcess(brokers, args);
     cleanup.add(async () => {
