@@ -3,19 +3,14 @@
  * runs the whole thing on this machine: the pipeline, N agent processes and bench:collect, one report.
  */
 import { randomUUID } from 'node:crypto';
-import type { DriverName } from '../../clients/driver.js';
 import { errorText } from '../../clients/errors.js';
-import type { KafkaTarget } from '../../kafka/embedded.js';
 import { PIPELINE_PRODUCER } from '../../pipeline/kafka.js';
-import type { PipelineChoice } from '../harness.js';
 import { baselineParams, throughputParams, type BenchArgs } from '../options.js';
-import type { Progress } from '../progress.js';
 import type { FigureValue } from '../report/run-result.js';
-import type { ReportFormat } from '../report/write-report.js';
 import { throughputProducer } from '../scenarios/phases.js';
 import { runAgent, type AgentLoad, type StartSignal } from './agent.js';
 import { DEFAULT_INTERVAL_S, parseStartAt } from './agent-options.js';
-import { runLocalAgents } from './local-run.js';
+import { runLocalAgents, type LocalRun } from './local-run.js';
 import { AGENT_TOPICS, type AgentScenario } from './messages.js';
 
 /** The run's load and parameters from the scenario's flags: the same in every agent, so the collector can check they agree. */
@@ -38,17 +33,9 @@ function loadOf(scenario: AgentScenario, args: BenchArgs): { load: AgentLoad; pa
   };
 }
 
-export interface AgentsCommand {
-  readonly scenario: AgentScenario;
+/** What a run of agents is given: the run's own settings, as a local run of them takes them, and the flags. */
+export interface AgentsCommand extends Pick<LocalRun, 'scenario' | 'target' | 'driver' | 'progress' | 'pipeline' | 'keepTopics' | 'outDir' | 'reportsRoot' | 'formats'> {
   readonly args: BenchArgs;
-  readonly target: KafkaTarget;
-  readonly driver: DriverName;
-  readonly progress: Progress;
-  readonly pipeline: PipelineChoice;
-  readonly keepTopics: boolean;
-  readonly outDir: string | undefined;
-  readonly reportsRoot: string;
-  readonly formats: readonly ReportFormat[];
 }
 
 /** Runs the agent role or the local run; returns the exit code. */
