@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-/** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:clients | bench:rest | bench:all */
+/** npm run bench:baseline | bench:10k | bench:lag | bench:replay | bench:clients | bench:rest | bench:chaos | bench:all */
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { errorText } from '../clients/errors.js';
 import { loadDriver } from '../clients/registry.js';
 import { parseBrokerList } from '../kafka/cluster.js';
 import { acquireKafka, type KafkaTarget } from '../kafka/embedded.js';
-import { kafkaJavaTools, localBrokerOptions } from '../kafka/local-broker.js';
+import { kafkaJavaTools, localBrokerOptions, type LocalBrokerOptions } from '../kafka/local-broker.js';
 import { projectRoot } from '../kafka/paths.js';
 import { isInteractive } from '../pipeline/cli-support.js';
-import { baselineParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, thresholdsOf, throughputParams, type BenchArgs } from './options.js';
+import { commandBrokerControl, localBrokerControl } from './faults/broker-control.js';
+import { baselineParams, chaosParams, clientsParams, driverOf, lagParams, parseBenchCommandLine, pipelineChoice, replayParams, restParams, thresholdsOf, throughputParams, type BenchArgs } from './options.js';
 import { runAgentsCommand } from './agents/command.js';
 import { isAgentScenario } from './agents/agent-options.js';
 import { createProgress } from './progress.js';
@@ -17,6 +19,7 @@ import type { RunResult } from './report/run-result.js';
 import { prepareReportDir } from './report/write-report.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
+import { runChaos, type BrokerFaults } from './scenarios/chaos.js';
 import { runClients } from './scenarios/clients.js';
 import { runLag } from './scenarios/lag.js';
 import { runReplay } from './scenarios/replay.js';
@@ -39,14 +42,49 @@ async function checkDriver(): Promise<void> {
   }
 }
 
-async function target(): Promise<KafkaTarget> {
-  const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
-  return acquireKafka({ brokers, local: localBrokerOptions(process.env), probeTimeoutMs: 5_000, driver: driverOf(args), onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
+/** Nodes of the local cluster bench:chaos starts: one may be down while two keep every partition's in-sync replicas. */
+const CHAOS_NODES = 3;
+
+/** The local cluster when no --brokers: chaos takes three nodes unless KAFKA_NODES says otherwise (and then at least three). */
+function localOptions(): LocalBrokerOptions {
+  if (scenario !== 'chaos') return localBrokerOptions(process.env);
+  const options = localBrokerOptions(process.env, process.env.KAFKA_NODES ? {} : { nodes: CHAOS_NODES });
+  if (options.nodes < CHAOS_NODES) throw new UsageError(`KAFKA_NODES=${options.nodes}: bench chaos needs a local cluster of at least ${CHAOS_NODES} nodes (one node down must leave 2 in-sync replicas)`);
+  return options;
 }
 
-const javaTools = () => kafkaJavaTools(localBrokerOptions(process.env));
+async function target(local: LocalBrokerOptions): Promise<KafkaTarget> {
+  const brokers = args.brokers ? parseBrokerList(args.brokers, '--brokers') : undefined;
+  return acquireKafka({ brokers, local, probeTimeoutMs: 5_000, driver: driverOf(args), onProgress: (m) => (isInteractive() ? process.stderr.write(`bench: ${m}\n`) : undefined) });
+}
 
-async function run(name: string, options: RunOptions, parsed: BenchArgs): Promise<{ result: RunResult; dir: string }> {
+/** Broker faults: the local cluster's processes, the user's --fault-command on a configured cluster, or none (and why). */
+function brokerFaults(kafka: KafkaTarget, local: LocalBrokerOptions): BrokerFaults {
+  const command = args['fault-command'];
+  if (kafka.origin !== 'configured') return { control: localBrokerControl(local) };
+  if (command) return { control: commandBrokerControl(command) };
+  return { missing: 'the cluster is given by --brokers/KAFKA_BROKERS and no --fault-command was given: only the inventory is faulted' };
+}
+
+/** A flag value that cannot work, found before the run: exit 2. */
+class UsageError extends Error {}
+
+function checkFaultCommand(): void {
+  const command = args['fault-command'];
+  if (command === undefined) return;
+  if (!args.brokers) throw new UsageError('--fault-command applies to a cluster given by --brokers/KAFKA_BROKERS; the local cluster is faulted through its processes');
+  if (command.includes('/')) {
+    try {
+      accessSync(command, constants.X_OK);
+    } catch {
+      throw new UsageError(`--fault-command ${command} is not an executable file`);
+    }
+  }
+}
+
+const javaTools = () => kafkaJavaTools(local);
+
+async function run(name: string, options: RunOptions, parsed: BenchArgs, faults: BrokerFaults): Promise<{ result: RunResult; dir: string }> {
   switch (name) {
     case 'baseline': {
       const params = baselineParams(parsed);
@@ -64,6 +102,8 @@ async function run(name: string, options: RunOptions, parsed: BenchArgs): Promis
       return runScenario('replay', replayParams(parsed), runReplay, options);
     case 'rest':
       return runScenario('rest', restParams(parsed), runRest, options);
+    case 'chaos':
+      return runScenario('chaos', chaosParams(parsed), (context, p) => runChaos(context, p, faults), options);
     case 'clients': {
       const params = await clientsParams(parsed);
       const java = params.reference ? await javaTools() : undefined;
@@ -81,11 +121,11 @@ function exitCodeOf(result: RunResult): number {
 }
 
 /** The scenario named (or all four), one report folder each; returns the exit code. */
-async function runScenarios(options: RunOptions): Promise<number> {
+async function runScenarios(options: RunOptions, faults: BrokerFaults): Promise<number> {
   const names = scenario === 'all' ? ['baseline', '10k', 'lag', 'replay'] : [scenario];
   const runs: { result: RunResult; dir: string }[] = [];
   // With `all`, one folder per scenario: under --out DIR when given, else each in reports/.
-  for (const name of names) runs.push(await run(name, scenario === 'all' ? { ...options, outDir: args.out ? join(args.out, name) : undefined } : options, args));
+  for (const name of names) runs.push(await run(name, scenario === 'all' ? { ...options, outDir: args.out ? join(args.out, name) : undefined } : options, args, faults));
   for (const { result, dir } of runs) {
     process.stdout.write(`${renderSummary(result)}\n`);
     console.log(dir);
@@ -95,25 +135,35 @@ async function runScenarios(options: RunOptions): Promise<number> {
 }
 
 await checkDriver();
+let local: LocalBrokerOptions;
 try {
   // A folder the run could not write is found now, not after the run.
   if (args.out) prepareReportDir(args.out);
+  checkFaultCommand();
 } catch (error) {
   // An --out that cannot be written is a bad flag value: exit 2, like any usage error.
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
   process.exit(2);
 }
+try {
+  local = localOptions();
+} catch (error) {
+  // A chaos run on too few nodes is a usage error; a malformed KAFKA_* setting fails the run, as before.
+  process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+}
 let kafka: KafkaTarget | undefined;
 let exitCode = 0;
 try {
-  kafka = await target();
+  kafka = await target(local);
+  const faults = brokerFaults(kafka, local);
   const formats = args.format ? [args.format] : [];
   const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args), formats };
   if (args.agents !== undefined && isAgentScenario(scenario)) {
     // Load agents: this process is one (--agent-index), or runs them all here with the collector.
     exitCode = await runAgentsCommand({ ...options, scenario, args, formats });
   } else {
-    exitCode = await runScenarios(options);
+    exitCode = await runScenarios(options, faults);
   }
 } catch (error) {
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DriverAdmin, DriverName, KafkaClient, TopicSpec } from '../clients/driver.js';
+import type { ClientOptions, DriverAdmin, DriverName, KafkaClient, TopicSpec } from '../clients/driver.js';
 import { openClient } from '../clients/registry.js';
 import type { KafkaTarget } from '../kafka/embedded.js';
 import { DEFAULT_TOPICS, type PipelineTopics } from '../pipeline/contracts/topics.js';
@@ -35,8 +35,8 @@ export interface BenchContext {
   freshTopics(partitions: number): Promise<PipelineTopics>;
   /** One more topic of the run's, `<runId>-<suffix>`; deleted at the end unless --keep-topics. */
   freshTopic(suffix: string, partitions: number): Promise<string>;
-  /** A client of another driver (bench:clients), on the same cluster. */
-  clientOf(driver: DriverName): Promise<KafkaClient>;
+  /** A client of another driver (bench:clients), or of other settings (bench:chaos's load), on the same cluster. */
+  clientOf(driver: DriverName, settings?: Pick<ClientOptions, 'deliveryTimeoutMs'>): Promise<KafkaClient>;
   /** Registers a step for the end of the run (stop a stage, delete topics), run in reverse order. */
   onCleanup(step: () => Promise<unknown>): void;
 }
@@ -56,7 +56,7 @@ export interface ContextOptions {
 /** Runs one scenario in a context and always cleans up after it. */
 export async function withBenchContext<T>(options: ContextOptions, scenario: (context: BenchContext) => Promise<T>): Promise<T> {
   const runId = `bench-${options.scenario}-${randomUUID().slice(0, 8)}`;
-  const clientOf = (driver: DriverName): Promise<KafkaClient> => openClient(driver, { brokers: options.target.brokers, clientId: runId, logLevel: 'error' });
+  const clientOf = (driver: DriverName, settings: Pick<ClientOptions, 'deliveryTimeoutMs'> = {}): Promise<KafkaClient> => openClient(driver, { brokers: options.target.brokers, clientId: runId, logLevel: 'error', ...settings });
   const client = await clientOf(options.driver);
   const admin = await client.admin();
   const steps: (() => Promise<unknown>)[] = [];

@@ -11,13 +11,14 @@ import { DEFAULT_ENCODING, ENCODINGS, type Encoding } from '../pipeline/contract
 import { DEFAULT_TOPICS } from '../pipeline/contracts/topics.js';
 import type { PipelineChoice } from './harness.js';
 import { parseThreshold, parseThresholdsFile, type Threshold } from './measure/thresholds.js';
+import { FAULT_KINDS, formatFaultSchedule, parseFaultSchedule } from './faults/schedule.js';
 import { AGENT_FLAGS, agentFlagProblem, withAgentFlags } from './agents/agent-options.js';
 import { REPORT_FORMATS } from './report/write-report.js';
-import { DEFAULTS, type BaselineParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
+import { DEFAULTS, type BaselineParams, type ChaosParams, type ClientsParams, type LagParams, type ReplayParams, type RestParams, type ThroughputParams } from './scenarios/params.js';
 
 const d = DEFAULTS;
 
-export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'rest', 'all'] as const;
+export const SCENARIOS = ['baseline', '10k', 'lag', 'replay', 'clients', 'rest', 'chaos', 'all'] as const;
 export type ScenarioChoice = (typeof SCENARIOS)[number];
 
 /** Which flags each scenario takes, beyond the common ones. */
@@ -28,6 +29,7 @@ const SCENARIO_FLAGS: Readonly<Record<ScenarioChoice, readonly string[]>> = {
   replay: ['count', 'failure-rate', 'transient-error-rate', 'initial-stock'],
   clients: ['drivers', 'count', 'warmup', 'workers', 'batch-size', 'rate', 'latency-count', 'reference', 'java-records'],
   rest: ['connections', 'rate', 'count', 'duration', 'warmup', 'workers', 'linger-ms'],
+  chaos: ['rate', 'duration', 'faults', 'fault-command', 'exactly-once'],
   all: [],
 };
 
@@ -107,6 +109,7 @@ export function benchCommandLine() {
     .command('replay', `analytics figures, again after an offset reset, and from a fresh group: byte for byte [${SCENARIO_FLAGS.replay.join(', ')}]`)
     .command('clients', `every driver on the same broker and orders, beside Kafka's own Java tools: produce, consume, latency [${SCENARIO_FLAGS.clients.join(', ')}]`)
     .command('rest', `POST /order through the REST service over many connections or at a rate; HTTP and order-to-result latency, nothing lost [${SCENARIO_FLAGS.rest.join(', ')}]`)
+    .command('chaos', `faults on a schedule (a partition leader killed, the inventory killed, a broker paused) at a steady --rate on a replicated cluster; every acknowledged order accounted for, each fault's recovery [${SCENARIO_FLAGS.chaos.join(', ')}]`)
     .command('all', 'baseline, 10k, lag and replay with their defaults, one report folder each')
     .option('count', { type: 'number', describe: `orders measured [baseline ${d.baseline.count}, 10k ${d['10k'].count}, replay ${d.replay.count}, clients ${d.clients.count} per job]` })
     .option('drivers', { type: 'string', describe: 'clients: the drivers to measure, comma-separated [every installed one]' })
@@ -130,6 +133,9 @@ export function benchCommandLine() {
     .option('failure-rate', { type: 'number', describe: `simulated business failures, 0..1 [${d.replay.failureRate}]` })
     .option('transient-error-rate', { type: 'number', describe: `simulated transient errors, 0..1 [${d.replay.transientErrorRate}]` })
     .option('initial-stock', { type: 'number', describe: `stock of every item [${d.replay.initialStock}]` })
+    .option('faults', { type: 'string', describe: `chaos: the fault schedule, AT:KIND[:FOR],... in seconds from the load's start; KIND ${FAULT_KINDS.join(', ')} [${d.chaos.faults}]` })
+    .option('fault-command', { type: 'string', describe: 'chaos, against --brokers/KAFKA_BROKERS: an executable called as CMD kill|restart|pause|resume <node-id> for the broker faults [none: only the inventory is faulted]' })
+    .option('exactly-once', { type: 'boolean', describe: 'chaos: the inventory commits results and offsets in one transaction; a duplicated result then fails the run [off]' })
     .demandCommand(1, 1, `name one scenario: ${SCENARIOS.join(', ')}`)
     .check((a) => {
       const name = String(a._[0]);
@@ -143,6 +149,7 @@ export function benchCommandLine() {
       const instances = instanceCounts(a['inventory-instances']);
       const encodings = encodingList(a.encoding, name);
       const thresholds = readThresholds(a.threshold, a.thresholds);
+      const faults = name === 'chaos' ? parseFaultSchedule(a.faults ?? d.chaos.faults, a.duration ?? d.chaos.durationS) : [];
       return validate(
         misplaced ? `--${misplaced} does not apply to ${name}; it takes ${allowed.length > 0 ? allowed.map((f) => `--${f}`).join(', ') : 'only the common flags'}` : undefined,
         a.pipeline === 'external' && !['baseline', '10k'].includes(name) ? `--pipeline external applies to baseline and 10k; ${name} runs its own pipeline` : undefined,
@@ -173,6 +180,7 @@ export function benchCommandLine() {
         typeof encodings === 'string' ? encodings : undefined,
         checkNumber('repeat', a.repeat, { integer: true, min: 1, max: 1000 }),
         typeof thresholds === 'string' ? thresholds : undefined,
+        typeof faults === 'string' ? faults : undefined,
         name === 'all' && (a.threshold !== undefined || a.thresholds !== undefined) ? '--threshold and --thresholds apply to one scenario at a time; all runs four with different figures' : undefined,
       );
     });
@@ -311,6 +319,22 @@ export async function clientsParams(args: BenchArgs): Promise<ClientsParams> {
     reference: args.reference ?? c.reference,
     javaRecords: args['java-records'] ?? c.javaRecords,
     javaWarmupRecords: c.javaWarmupRecords,
+    encoding: encodingOf(args),
+  };
+}
+
+export function chaosParams(args: BenchArgs): ChaosParams {
+  const c = d.chaos;
+  const durationS = args.duration ?? c.durationS;
+  const faults = parseFaultSchedule(args.faults ?? c.faults, durationS);
+  return {
+    rate: args.rate ?? c.rate,
+    durationS,
+    faults: typeof faults === 'string' ? c.faults : formatFaultSchedule(faults),
+    exactlyOnce: args['exactly-once'] ?? c.exactlyOnce,
+    partitions: args.partitions ?? c.partitions,
+    seed: args.seed ?? c.seed,
+    timeoutS: args.timeout ?? c.timeoutS,
     encoding: encodingOf(args),
   };
 }

@@ -107,5 +107,6 @@ function resultOf(scenario: ScenarioName, params: object, runs: readonly Measure
     thresholds: evaluateThresholds({ figures, histograms }, options.thresholds ?? []),
     ...(runs.length > 1 ? { repeat: { count: runs.length, runs: repeated, figures: spreads } } : {}),
     ...(outcome.documents ? { documents: outcome.documents } : {}),
+    ...(outcome.faults ? { faults: outcome.faults } : {}),
   };
 }

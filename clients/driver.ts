@@ -50,6 +50,12 @@ export interface ClientOptions {
   readonly requestTimeoutMs?: number;
   /** How often a failed request is retried before the error reaches the caller (5). */
   readonly retries?: number;
+  /**
+   * How long a send that failed on a transient error (no leader, a broker gone) is made again, the
+   * same records on fresh metadata, before it fails: Java's delivery.timeout.ms (default: no
+   * more than the retries).
+   */
+  readonly deliveryTimeoutMs?: number;
   /** The client library's own log lines on stderr (warn). */
   readonly logLevel?: LogLevel;
 }
@@ -103,6 +109,13 @@ export interface ProducerOptions {
 export interface TransactionOffsets {
   readonly consumer: DriverConsumer;
   readonly offsets: readonly TopicPartitionOffset[];
+  /**
+   * For an attempt after a failed one, whose commit may have taken effect though its answer was
+   * lost: asked once every earlier transaction of the transactional id is decided (the driver
+   * fences it first) and before anything is written; true (these offsets are committed already)
+   * ends the call with nothing sent.
+   */
+  readonly alreadyCommitted?: () => Promise<boolean>;
 }
 
 export interface DriverProducer {
@@ -198,6 +211,8 @@ export interface DriverAdmin {
   deleteTopics(topics: readonly string[]): Promise<void>;
   /** Each partition's log start and end offsets, by partition. */
   endOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** The node id of each partition's leader, from fresh metadata (-1: none at the moment); bench:chaos kills one. */
+  partitionLeaders(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets on the topic, by partition; a partition with none is absent. */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
   /**

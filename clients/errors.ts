@@ -34,6 +34,11 @@ export class DriverError extends Error {
   }
 }
 
+/** Whether trying again may help: the client says so, or no broker answered (in time). */
+export function isTransient(error: DriverError): boolean {
+  return error.retriable || error.code === 'UNREACHABLE' || error.code === 'TIMEOUT';
+}
+
 /** The message of anything thrown, in one line. */
 export function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');

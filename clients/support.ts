@@ -217,3 +217,22 @@ export function murmur2(data: Buffer): number {
 export function javaPartition(key: Buffer, partitions: number): number {
   return (murmur2(key) & 0x7fffffff) % partitions;
 }
+
+/**
+ * A send made again while it fails on a transient error, until deliveryTimeoutMs from its start
+ * (none: once). The same records each time, on the same producer, so an idempotent producer gives
+ * them the same sequence numbers and a copy the broker did write counts as a duplicate; `refresh`
+ * (fresh metadata) runs before each new attempt, after a pause that doubles from 100 ms up to 1 s.
+ */
+export async function deliverWithin<T>(deliveryTimeoutMs: number | undefined, send: () => Promise<T>, transient: (error: unknown) => boolean, refresh: () => void = () => undefined): Promise<T> {
+  const deadline = Date.now() + (deliveryTimeoutMs ?? 0);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!transient(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 100 * 2 ** attempt)));
+      refresh();
+    }
+  }
+}

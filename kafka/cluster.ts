@@ -35,7 +35,8 @@ export async function describeCluster(brokers: readonly string[], timeoutMs: num
     }, timeoutMs);
   });
   const probe = async (): Promise<ClusterInfo> => {
-    const client = await openClient(options.driver ?? DEFAULT_DRIVER, { brokers, clientId: 'kafka-bench-probe', logLevel: 'nothing', connectTimeoutMs: Math.min(timeoutMs, 3000), requestTimeoutMs: timeoutMs, retries: 0 });
+    // One try per further bootstrap broker: with one node of several down (bench:chaos restarts a stage then), a client that met it first tries the next.
+    const client = await openClient(options.driver ?? DEFAULT_DRIVER, { brokers, clientId: 'kafka-bench-probe', logLevel: 'nothing', connectTimeoutMs: Math.min(timeoutMs, 3000), requestTimeoutMs: timeoutMs, retries: brokers.length - 1 });
     const admin = await client.admin();
     try {
       const info = await admin.describeCluster();

@@ -220,6 +220,12 @@ function runningRecord(node: LocalNode): BrokerRecord | undefined {
   return record && isRecordedProcess(record) ? record : undefined;
 }
 
+/** The pid of a node's broker process when it is running (bench:chaos signals it), else undefined. */
+export function runningNodePid(options: Pick<LocalBrokerOptions, 'port' | 'controllerPort' | 'nodes' | 'instanceDir'>, nodeId: number): number | undefined {
+  const node = clusterNodes(options).find((n) => n.nodeId === nodeId);
+  return node ? runningRecord(node)?.pid : undefined;
+}
+
 export function isPortFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

@@ -45,7 +45,14 @@ export async function untilCaughtUp(admin: DriverAdmin, watches: readonly GroupW
   const deadline = Date.now() + limitMs;
   for (;;) {
     const lags: number[] = [];
-    for (const watch of watches) lags.push(totalLag(await groupLag(admin, watch)));
+    try {
+      for (const watch of watches) lags.push(totalLag(await groupLag(admin, watch)));
+    } catch (error) {
+      // A failed read (a broker just back, a client's stale metadata: bench:chaos) is read again, until the deadline.
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(everyMs, 200)));
+      continue;
+    }
     onSample?.(lags);
     if (lags.every((lag) => lag === 0)) return;
     if (Date.now() > deadline) {

@@ -23,6 +23,12 @@ export interface ChartLine {
   readonly reference?: boolean;
 }
 
+/** A moment marked across a chart: a fault of bench:chaos. */
+export interface ChartMarker {
+  readonly x: number;
+  readonly label: string;
+}
+
 export interface LineChart {
   readonly kind: 'lines';
   readonly id: string;
@@ -32,6 +38,8 @@ export interface LineChart {
   readonly y: ChartAxis;
   readonly xs: readonly number[];
   readonly lines: readonly ChartLine[];
+  /** Vertical lines with a label, drawn over the chart. */
+  readonly markers?: readonly ChartMarker[];
 }
 
 export interface BarChart {
@@ -158,6 +166,34 @@ export function timeCharts(run: Pick<RunResult, 'series'>): LineChart[] {
   return charts;
 }
 
+/** Each fault that ran as a marker: made at its time, undone after its FOR. */
+function faultMarkers(run: Pick<RunResult, 'faults'>): ChartMarker[] {
+  return (run.faults ?? [])
+    .filter((fault) => !fault.skipped)
+    .flatMap((fault) => [
+      { x: fault.at_s, label: `${fault.kind}${fault.recovery_s === null ? ', not recovered' : `, recovered in ${fault.recovery_s} s`}` },
+      ...(fault.for_s > 0 ? [{ x: round(fault.at_s + fault.for_s, 3), label: `${fault.kind} undone` }] : []),
+    ]);
+}
+
+/** A cell of a series as a number, null when empty (a second with no result has no latency). */
+const valueOrNull = (row: readonly (number | string)[], index: number): number | null => (row[index] === '' || row[index] === undefined ? null : numberAt(row, index));
+
+/** bench:chaos: orders and results per second, and the results' latency per second, with the faults marked. */
+export function chaosCharts(run: Pick<RunResult, 'series' | 'faults'>): LineChart[] {
+  const series = run.series.find((s) => s.name === 'timeline' && s.columns.includes('results'));
+  if (!series || series.rows.length < 2) return [];
+  const at = (column: string): number => series.columns.indexOf(column);
+  const xs = series.rows.map((row) => numberAt(row, at('t_ms')) / 1000);
+  const time: ChartAxis = { label: 'time (s)', log: false, ticks: 'seconds' };
+  const markers = faultMarkers(run);
+  const lines = (columns: readonly string[]): ChartLine[] => columns.filter((c) => at(c) >= 0).map((c) => ({ label: phrase(c), values: series.rows.map((row) => valueOrNull(row, at(c))) }));
+  return [
+    { kind: 'lines', id: 'timeline-throughput', title: 'Orders and results per second', note: 'Each second of the load (timeline.csv): orders sent on schedule, acknowledged by the broker, and results read live; vertical lines: the faults, made and undone.', x: time, y: { label: 'per second', log: false, ticks: 'number' }, xs, lines: lines(['orders_sent', 'orders_acknowledged', 'results']), markers },
+    { kind: 'lines', id: 'timeline-latency', title: 'End-to-end latency per second', note: 'The results read in each second: their latency from the order’s intended send, p50 and p99; vertical lines: the faults.', x: time, y: { label: 'latency (ms)', log: true, ticks: 'number' }, xs, lines: lines(['latency_p50_ms', 'latency_p99_ms']), markers },
+  ];
+}
+
 /** The throughput columns of bench:clients' table, with their legends. */
 const CLIENT_MEASURES = [
   { column: 'produce_acks_all', label: 'produce, acks=all (idempotent)' },
@@ -186,5 +222,5 @@ export function clientsChart(run: Pick<RunResult, 'tables'>): BarChart | undefin
 
 /** Every chart of a run, in the page's order. */
 export function chartsOf(run: RunResult): ChartSpec[] {
-  return [percentileChart(run), clientsChart(run), ...timeCharts(run)].filter((chart): chart is ChartSpec => chart !== undefined);
+  return [percentileChart(run), clientsChart(run), ...timeCharts(run), ...chaosCharts(run)].filter((chart): chart is ChartSpec => chart !== undefined);
 }

@@ -20,7 +20,8 @@ export function describeEnvironment(target: KafkaTarget, drivers: readonly Drive
   const processors = cpus();
   return {
     kafka: {
-      version: target.origin === 'configured' ? 'unknown (configured cluster)' : `Apache Kafka ${KAFKA_VERSION} (KRaft, single node, local)`,
+      // A local cluster lists one address per node.
+      version: target.origin === 'configured' ? 'unknown (configured cluster)' : `Apache Kafka ${KAFKA_VERSION} (KRaft, ${target.brokers.length === 1 ? 'single node' : `${target.brokers.length} nodes`}, local)`,
       brokers: target.brokers,
       origin: target.origin,
     },

@@ -94,7 +94,29 @@ export const CHART_SCRIPT = String.raw`
     });
     var y = scale(spec.y);
     if (!spec.y.log) y.range = function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; };
-    return { width: width, height: 340, series: series, scales: { x: scale(spec.x), y: y }, axes: [axis(spec.x, 'x'), axis(spec.y, 'y')], legend: { live: false }, cursor: { drag: { x: false, y: false } } };
+    return { width: width, height: 340, series: series, scales: { x: scale(spec.x), y: y }, axes: [axis(spec.x, 'x'), axis(spec.y, 'y')], legend: { live: false }, cursor: { drag: { x: false, y: false } }, hooks: { draw: [drawMarkers(spec.markers || [])] } };
+  }
+  // Faults as dashed vertical lines, each labelled at its top.
+  function drawMarkers(markers) {
+    return function (u) {
+      var ctx = u.ctx;
+      ctx.save();
+      ctx.font = font;
+      ctx.fillStyle = '#555';
+      ctx.strokeStyle = '#777';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([4, 4]);
+      markers.forEach(function (m, i) {
+        var x = Math.round(u.valToPos(m.x, 'x', true));
+        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.fillText(m.label, x + 4, u.bbox.top + 14 + 14 * (i % 3));
+      });
+      ctx.restore();
+    };
   }
   function lineData(spec) { return [spec.xs].concat(spec.lines.map(function (l) { return l.values; })); }
 

@@ -1,6 +1,6 @@
 import type { LatencySummaryMs } from '../../pipeline/histogram.js';
 
-export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay' | 'clients' | 'rest';
+export type ScenarioName = 'baseline' | '10k' | 'lag' | 'replay' | 'clients' | 'rest' | 'chaos';
 
 export interface RunDriver {
   readonly name: string;
@@ -146,6 +146,23 @@ export interface RunResult {
   readonly repeat?: RepeatRecord;
   /** Scenario-specific documents (the replay's figures of each pass). */
   readonly documents?: Readonly<Record<string, unknown>>;
+  /** bench:chaos: each fault as it happened, with the time until results flowed again. */
+  readonly faults?: readonly FaultRecord[];
   /** Present when the run was made by load agents and merged by bench:collect. */
   readonly agents?: AgentsSection;
+}
+
+/** One fault of bench:chaos (run.json `faults`, faults.csv). */
+export interface FaultRecord {
+  /** Seconds from the load's start. */
+  readonly at_s: number;
+  readonly kind: string;
+  /** What was hit: `broker 2 (leader of <topic>/0)`, `inventory-1 (pid 1234)`, or `none` when skipped. */
+  readonly target: string;
+  /** Seconds the target stayed down or stopped. */
+  readonly for_s: number;
+  /** Seconds from the fault to the last disturbed result before the next fault; null: not recovered in that time, or skipped. */
+  readonly recovery_s: number | null;
+  /** Why the fault did not run, when it did not. */
+  readonly skipped?: string;
 }

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import type { Acks, Compression, DriverName } from '../../clients/driver.js';
 import type { Encoding } from '../../pipeline/contracts/codec.js';
+import { DEFAULT_FAULTS } from '../faults/schedule.js';
 import { JAVA_STEADY_STATE } from '../reference/java-reference.js';
 
 export type { Acks, Compression };
@@ -124,12 +125,28 @@ export interface RestParams {
   readonly encoding: Encoding;
 }
 
+export interface ChaosParams {
+  /** Orders per second, steady, for durationS. */
+  readonly rate: number;
+  readonly durationS: number;
+  /** The fault schedule, as --faults reads it (AT:KIND:FOR,...; bench/faults/schedule.ts), already checked. */
+  readonly faults: string;
+  /** The inventory commits results and offsets in one transaction per flush; duplicates then fail the run. */
+  readonly exactlyOnce: boolean;
+  readonly partitions: number;
+  readonly seed: number;
+  /** Limit of the drain after the load and of the final read, seconds. */
+  readonly timeoutS: number;
+  readonly encoding: Encoding;
+}
+
 export const DEFAULTS = {
   baseline: { count: 1_000, warmup: 100, rate: null, partitions: 3, seed: 1, timeoutS: 120, reference: false, referenceRecords: 5_000, via: 'kafka', encoding: 'json' } satisfies BaselineParams,
   '10k': { count: 10_000, warmup: 500, workers: cpus().length, batchSize: 500, acks: 'all', compression: 'none', partitions: 3, seed: 1, sampleMs: 250, timeoutS: 300, reference: false, javaRecords: JAVA_STEADY_STATE.measuredRecords, javaWarmupRecords: JAVA_STEADY_STATE.warmupRecords, inventoryInstances: [1], encodings: ['json'] } satisfies ThroughputParams,
   lag: { rate: 400, durationS: 10, throttleMs: 5, sampleMs: 250, partitions: 3, seed: 1, timeoutS: 300, encoding: 'json' } satisfies LagParams,
   replay: { count: 2_000, seed: 7, failureRate: 0.05, transientErrorRate: 0.3, initialStock: 300, partitions: 3, timeoutS: 300, encoding: 'json' } satisfies ReplayParams,
   rest: { connections: 50, rate: null, count: null, durationS: 10, warmup: 1_000, workers: 1, lingerMs: 0, partitions: 3, seed: 1, timeoutS: 120, encoding: 'json' } satisfies RestParams,
+  chaos: { rate: 100, durationS: 110, faults: DEFAULT_FAULTS, exactlyOnce: false, partitions: 3, seed: 1, timeoutS: 180, encoding: 'json' } satisfies ChaosParams,
   clients: {
     drivers: [],
     count: 200_000,

@@ -26,6 +26,10 @@ export interface StageChoice {
   /** The stages' --state; memory unless given. */
   readonly state?: StateMode;
   readonly api?: { readonly lingerMs: number; readonly encoding: Encoding };
+  readonly analyticsState?: StateMode;
+  readonly exactlyOnce?: boolean;
+  /** Static group members for the inventories, when the driver has them (bench:chaos). */
+  readonly staticMembers?: boolean;
 }
 
 /** A pipeline with no stages of ours: an external one, measured through its topics. */
@@ -51,6 +55,9 @@ export async function startStages(context: BenchContext, topics: PipelineTopics,
     ...(choice.analyticsGroup !== undefined ? { analyticsGroup: choice.analyticsGroup } : {}),
     ...(choice.state !== undefined ? { state: choice.state } : {}),
     ...(choice.api ? { api: choice.api } : {}),
+    ...(choice.analyticsState !== undefined ? { analyticsState: choice.analyticsState } : {}),
+    ...(choice.exactlyOnce ? { exactlyOnce: true } : {}),
+    ...(choice.staticMembers && context.client.driver.capabilities.staticMembership ? { staticMembers: true } : {}),
   });
   context.onCleanup(() => pipeline.stop());
   return { kind: 'ours', pipeline };

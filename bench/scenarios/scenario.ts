@@ -10,6 +10,7 @@ export interface ScenarioOutcome {
   readonly tables?: readonly TableRecord[];
   readonly checks: readonly Check[];
   readonly documents?: RunResult['documents'];
+  readonly faults?: RunResult['faults'];
   /** The drivers the scenario used, when not just the run's own (bench:clients). */
   readonly drivers?: readonly DriverInfo[];
 }

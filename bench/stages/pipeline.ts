@@ -50,6 +50,16 @@ export interface PipelineSpec {
    * and groups in one run, each of which must count its own orders only, not restore the last one's.
    */
   readonly state?: StateMode;
+  /** The analytics' --state when not `state`. */
+  readonly analyticsState?: StateMode;
+  /** The inventory commits results and offsets in one transaction per flush (its --exactly-once). */
+  readonly exactlyOnce?: boolean;
+  /**
+   * Each inventory process with a static group member id of its own (--group-instance-id
+   * <group>-<i>), so that a restarted one takes its place at once instead of after the session
+   * timeout; only with a driver that has static membership.
+   */
+  readonly staticMembers?: boolean;
 }
 
 /** What GET /metrics of an inventory process answers. */
@@ -78,24 +88,51 @@ async function getJson<T>(url: string): Promise<T> {
 export class RunningPipeline {
   private readonly failure: Promise<never>;
   private failed: Error | undefined;
+  private fail: (error: Error) => void = () => undefined;
+  private readonly inventoryList: Endpoint[];
 
   constructor(
     private readonly spec: PipelineSpec,
-    readonly inventories: readonly Endpoint[],
+    inventories: readonly Endpoint[],
     readonly analytics: Endpoint | undefined,
     /** The REST service; its `metricsUrl` is its origin, http://host:port. */
     readonly api: Endpoint | undefined,
   ) {
+    this.inventoryList = [...inventories];
     this.failure = new Promise<never>((_, reject) => {
-      for (const { stage } of this.stages()) {
-        stage.onUnexpectedExit((exit) => {
-          this.failed ??= new Error(`${stage.name} exited during the run (${exit.signal ?? `code ${String(exit.code)}`}): ${stage.lastLines(3)}`);
-          reject(this.failed);
-        });
-      }
+      this.fail = reject;
     });
+    for (const { stage } of this.stages()) this.watchExit(stage);
     // Nobody may be racing the failure at the moment it happens; it is reported where it is raced.
     this.failure.catch(() => undefined);
+  }
+
+  /** The inventory processes as they are now (a restarted one is a new process). */
+  get inventories(): readonly Endpoint[] {
+    return this.inventoryList;
+  }
+
+  private watchExit(stage: StageProcess): void {
+    stage.onUnexpectedExit((exit) => {
+      this.failed ??= new Error(`${stage.name} exited during the run (${exit.signal ?? `code ${String(exit.code)}`}): ${stage.lastLines(3)}`);
+      this.fail(this.failed);
+    });
+  }
+
+  /** SIGKILL of inventory process `index` (a fault), which the run expects; returns its pid. */
+  async killInventory(index: number): Promise<number | undefined> {
+    const inventory = this.inventoryList[index];
+    if (!inventory) throw new Error(`no inventory process ${index + 1}`);
+    const pid = inventory.stage.pid;
+    await inventory.stage.kill();
+    return pid;
+  }
+
+  /** Starts inventory process `index` again, with the same command line (its group, its static member id), once it printed its start-up line. */
+  async restartInventory(index: number): Promise<void> {
+    const endpoint = await startInventoryStage(this.spec, index);
+    this.inventoryList[index] = endpoint;
+    this.watchExit(endpoint.stage);
   }
 
   get inventoryGroup(): string {
@@ -177,10 +214,10 @@ async function startStage(spec: PipelineSpec, name: string, script: string, args
   return { stage, metricsUrl: ready[1] ?? '' };
 }
 
-/** Starts the stages in parallel and returns once each has printed its start-up line; a stage that fails to start stops the others. */
-export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline> {
+/** An inventory process's command line: the run's Kafka, its group, its settings; the same again at a restart. */
+function inventoryArgs(spec: PipelineSpec, index: number): string[] {
   const inv = spec.inventory;
-  const inventoryArgs = [
+  return [
     ...consumerArgs(spec),
     '--group',
     `${spec.runId}-inventory`,
@@ -199,10 +236,20 @@ export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline
     ...(inv.maxEventAgeS !== undefined ? ['--max-event-age-s', String(inv.maxEventAgeS)] : []),
     '--state',
     spec.state ?? 'memory',
+    ...(spec.exactlyOnce ? ['--exactly-once'] : []),
+    ...(spec.staticMembers ? ['--group-instance-id', `${spec.runId}-inventory-${index + 1}`] : []),
   ];
+}
+
+function startInventoryStage(spec: PipelineSpec, index: number): Promise<Endpoint> {
+  return startStage(spec, `inventory-${index + 1}`, 'pipeline/inventory/cli.js', inventoryArgs(spec, index));
+}
+
+/** Starts the stages in parallel and returns once each has printed its start-up line; a stage that fails to start stops the others. */
+export async function startPipeline(spec: PipelineSpec): Promise<RunningPipeline> {
   const starting = [
-    ...Array.from({ length: spec.inventoryInstances }, (_, i) => startStage(spec, `inventory-${i + 1}`, 'pipeline/inventory/cli.js', inventoryArgs)),
-    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0', '--state', spec.state ?? 'memory'])] : []),
+    ...Array.from({ length: spec.inventoryInstances }, (_, i) => startInventoryStage(spec, i)),
+    ...(spec.analytics ? [startStage(spec, 'analytics', 'pipeline/analytics/cli.js', [...consumerArgs(spec), '--group', spec.analyticsGroup ?? `${spec.runId}-analytics`, '--report-interval', '0', '--state', spec.analyticsState ?? spec.state ?? 'memory'])] : []),
     ...(spec.api ? [startStage(spec, 'api', 'pipeline/api/cli.js', [...kafkaArgs(spec), '--port', '0', '--linger-ms', String(spec.api.lingerMs), '--encoding', spec.api.encoding], API_LINE)] : []),
   ];
   const started = await Promise.allSettled(starting);

@@ -123,6 +123,13 @@ export class StageProcess {
     if (this.running) this.child.kill(signal);
   }
 
+  /** SIGKILL, expected (a fault of bench:chaos): resolves once the process is gone. */
+  kill(): Promise<StageExit> {
+    this.stopping = true;
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
   /** SIGTERM, so that the stage commits and prints its summary; SIGKILL after graceMs. */
   async stop(graceMs = 15_000): Promise<StageExit> {
     this.stopping = true;

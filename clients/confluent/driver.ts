@@ -178,6 +178,13 @@ class ConfluentAdmin implements DriverAdmin {
     });
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      const [metadata] = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return new Map((metadata?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
@@ -224,6 +231,11 @@ class ConfluentProducer implements DriverProducer {
     return wrap('committing a transaction', async () => {
       const transaction = await this.producer.transaction();
       try {
+        // librdkafka has decided the earlier transaction (aborted it, bumping the epoch) before it begins another.
+        if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) {
+          await transaction.abort();
+          return;
+        }
         if (messages.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(messages) });
         if (offsets && consumer) {
           const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
@@ -395,8 +407,9 @@ class ConfluentClient implements KafkaClient {
       partitioner: 'murmur2_random',
       // librdkafka's default linger of 5 ms adds 5 ms to every lone send: the harness says when to wait.
       'linger.ms': options.lingerMs ?? 0,
-      // A send to a dead cluster fails within the request timeout instead of librdkafka's 5 minutes.
-      'message.timeout.ms': Math.max(1_000, this.options.requestTimeoutMs ?? 30_000),
+      // librdkafka's delivery timeout, within which it retries a send on fresh metadata: by default the
+      // request timeout, so that a send to a dead cluster fails then instead of after 5 minutes.
+      'message.timeout.ms': Math.max(1_000, this.options.deliveryTimeoutMs ?? this.options.requestTimeoutMs ?? 30_000),
       ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
     };
     const connect = async (): Promise<RdProducer> => {

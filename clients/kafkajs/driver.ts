@@ -2,7 +2,6 @@
 import kafkajs, {
   Kafka,
   logLevel,
-  Partitioners,
   type Admin,
   type Consumer,
   type IHeaders,
@@ -33,9 +32,10 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
-import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byTopic, closingOnFailure, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
+import { DriverError, errorText, isTransient, type DriverErrorCode } from '../errors.js';
+import { byTopic, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
 import { KAFKAJS_COMPRESSION, registerCodecs } from './codecs.js';
+import { RecordPlacement } from './placement.js';
 
 // kafkajs is CommonJS: its error classes are not named exports Node can see.
 const { ConfigResourceTypes, KafkaJSError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
@@ -155,6 +155,13 @@ class KafkajsAdmin implements DriverAdmin {
     );
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return new Map((topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
@@ -192,10 +199,21 @@ class KafkajsProducer implements DriverProducer {
    * two sends swapped): its sends go one request at a time, what queues meanwhile in the next.
    */
   private readonly grouped: GroupCommitQueue<OutgoingMessage> | undefined;
+  /**
+   * The producer must be replaced before its next send: an idempotent or transactional one after a
+   * failed send, whose records may have been written though kafkajs took their sequence numbers
+   * back (the next records would reuse them, and the broker would drop them as duplicates while
+   * acknowledging them); a transactional one also after a failed abort.
+   */
+  private stale = false;
 
   constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
     private readonly options: ProducerOptions,
+    /** A new connected kafkajs producer with the same settings (a new producer id, or a new epoch of the transactional id). */
+    private readonly renew: () => Promise<Producer>,
+    private readonly placement: RecordPlacement,
+    private readonly deliveryTimeoutMs: number | undefined,
   ) {
     this.acks = options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0;
     if (options.idempotent) this.grouped = new GroupCommitQueue((batch) => this.sendNow(batch), messageBytes, MAX_MERGED_REQUEST_BYTES);
@@ -207,18 +225,34 @@ class KafkajsProducer implements DriverProducer {
 
   private sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     return wrap('sending', async () => {
-      const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
-      await this.producer.sendBatch({ acks: this.acks, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });
+      await this.replaceStale();
+      const compression = KAFKAJS_COMPRESSION[this.options.compression];
+      const batch = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
+      if (this.acks === 0) {
+        await this.producer.sendBatch({ acks: 0, compression, topicMessages: batch });
+        return;
+      }
+      try {
+        // kafkajs took the failed records' sequence numbers back: the same records again get the same ones.
+        const send = () => this.placement.sendCovering((topicMessages) => this.producer.sendBatch({ acks: this.acks, compression, topicMessages }), batch);
+        await deliverWithin(this.deliveryTimeoutMs, send, (error) => isTransient(driverError(error, 'sending')));
+      } catch (error) {
+        if (this.options.idempotent) this.stale = true;
+        throw error;
+      }
     });
   }
 
   sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
     return wrap('committing a transaction', async () => {
+      // A replaced producer was fenced in (its InitProducerId waits for the earlier transaction to be decided).
+      await this.replaceStale();
+      if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) return;
       const transaction = await this.producer.transaction();
       try {
         if (messages.length > 0) {
-          const topicMessages = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
-          await transaction.sendBatch({ acks: -1, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages });
+          const batch = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
+          await this.placement.sendCovering((topicMessages) => transaction.sendBatch({ acks: -1, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages }), batch);
         }
         if (offsets) {
           const topics = [...new Set(offsets.offsets.map((o) => o.topic))].map((topic) => ({
@@ -229,10 +263,30 @@ class KafkajsProducer implements DriverProducer {
         }
         await transaction.commit();
       } catch (error) {
-        await transaction.abort().catch(() => undefined);
+        this.stale = true;
+        await transaction.abort().catch(() => this.replaceAfterFailedAbort());
         throw error;
       }
     });
+  }
+
+  /**
+   * The abort did not reach the coordinator (down, or moving): kafkajs is left in state ABORTING
+   * ("Cannot call beginTransaction in state ABORTING") and the transaction may still be open on the
+   * broker. A new producer of the same transactional id gets a new epoch at its first transaction,
+   * which aborts the open one first, so nothing of the failed one is ever committed.
+   */
+  private async replaceAfterFailedAbort(): Promise<void> {
+    this.stale = true;
+    // The cluster may not answer yet: then the next transaction makes the new producer first.
+    await this.replaceStale().catch(() => undefined);
+  }
+
+  private async replaceStale(): Promise<void> {
+    if (!this.stale) return;
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = await this.renew();
+    this.stale = false;
   }
 
   close(): Promise<void> {
@@ -343,23 +397,28 @@ class KafkajsClient implements KafkaClient {
   async producer(options: ProducerOptions): Promise<DriverProducer> {
     const idempotent = options.idempotent || options.transactionalId !== undefined;
     if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
-    const producer = this.kafka.producer({
+    const placement = new RecordPlacement();
+    const create = (): Producer => this.kafka.producer({
       idempotent,
       // kafkajs keeps the idempotent producer's sequence numbers right with one request in flight.
       maxInFlightRequests: idempotent ? 1 : 5,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: placement.partitioner,
       allowAutoTopicCreation: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
       // Bounded retries: a send to a dead cluster must fail, not hang.
       retry: { retries: this.options.retries ?? 5, initialRetryTime: 100 },
     });
-    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
-      closingOnFailure(
-        () => producer.connect(),
-        () => producer.disconnect(),
-      ),
-    );
-    return new KafkajsProducer(producer, options);
+    const connected = async (): Promise<Producer> => {
+      const producer = create();
+      await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+        closingOnFailure(
+          () => producer.connect(),
+          () => producer.disconnect(),
+        ),
+      );
+      return producer;
+    };
+    return new KafkajsProducer(await connected(), options, connected, placement, this.options.deliveryTimeoutMs);
   }
 
   async consumer(options: ConsumerOptions): Promise<DriverConsumer> {

@@ -35,8 +35,8 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
-import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
-import { byPartition, closingOnFailure, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
+import { DriverError, errorText, isTransient, type DriverErrorCode } from '../errors.js';
+import { byPartition, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
 
 const API_CODES: readonly [string, DriverErrorCode][] = [
   ['TOPIC_ALREADY_EXISTS', 'TOPIC_EXISTS'],
@@ -55,13 +55,28 @@ function carries(error: unknown, property: string, value: unknown): boolean {
   return false;
 }
 
+/**
+ * The distinct messages at the bottom of nested MultipleErrors ("produce failed 6 times" holds the
+ * network or protocol errors that say why), at most five: what the one-line message needs.
+ */
+function innermostMessages(error: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (e: unknown, depth: number): void => {
+    if (e instanceof AggregateError && e.errors.length > 0 && depth < 5) for (const inner of e.errors) walk(inner, depth + 1);
+    else if (depth > 0) found.add(errorText(e));
+  };
+  walk(error, 0);
+  return [...found].slice(0, 5);
+}
+
 function driverError(error: unknown, doing: string): DriverError {
   let code: DriverErrorCode = API_CODES.find(([apiId]) => carries(error, 'apiId', apiId))?.[1] ?? 'FAILED';
   if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_NETWORK')) code = 'UNREACHABLE';
   else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_TIMEOUT')) code = 'TIMEOUT';
   else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_UNSUPPORTED_COMPRESSION')) code = 'UNSUPPORTED';
   const retriable = carries(error, 'canRetry', true);
-  const detail = error instanceof AggregateError && error.errors.length > 0 ? `${errorText(error)} (${error.errors.map(errorText).join('; ')})` : errorText(error);
+  const causes = innermostMessages(error);
+  const detail = causes.length > 0 ? `${errorText(error)} (${causes.join('; ')})` : errorText(error);
   return new DriverError(code, `${doing}: ${detail}`, { cause: error, retriable });
 }
 
@@ -205,6 +220,14 @@ class PlatformaticAdmin implements DriverAdmin {
     });
   }
 
+  partitionLeaders(topic: string): Promise<Map<number, number>> {
+    return wrap(`reading the leaders of ${topic}`, async () => {
+      // forceUpdate: the leaders now, not the client's cached metadata from before a broker died.
+      const metadata = await this.admin.metadata({ topics: [topic], forceUpdate: true });
+      return new Map((metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => [partition, p.leader]));
+    });
+  }
+
   committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     return wrap(`reading the committed offsets of ${groupId}`, async () => {
       const metadata = await this.admin.metadata({ topics: [topic] });
@@ -241,11 +264,14 @@ class PlatformaticProducer implements DriverProducer {
   private readonly grouped: GroupCommitQueue<OutgoingMessage> | undefined;
 
   constructor(
-    private readonly producer: Producer,
-    serial: boolean,
+    private producer: Producer,
+    private readonly idempotent: boolean,
+    /** A new library producer with the same settings (a new producer id, or a new epoch of the transactional id). */
+    private readonly renew: () => Producer,
+    private readonly deliveryTimeoutMs: number | undefined,
   ) {
     // Through the serial queue too, so that a transaction never overlaps a send.
-    if (serial) this.grouped = new GroupCommitQueue((messages) => this.queue.run(() => this.sendNow(messages)), messageBytes, MAX_MERGED_REQUEST_BYTES);
+    if (idempotent) this.grouped = new GroupCommitQueue((messages) => this.queue.run(() => this.sendNow(messages)), messageBytes, MAX_MERGED_REQUEST_BYTES);
   }
 
   send(messages: readonly OutgoingMessage[]): Promise<void> {
@@ -254,8 +280,24 @@ class PlatformaticProducer implements DriverProducer {
 
   private sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     return wrap('sending', async () => {
-      await this.producer.send({ messages: toProduced(messages) });
+      try {
+        // The library moves a partition's sequence number on only when its records are acknowledged: the same records again get the same ones.
+        const produced = toProduced(messages);
+        await deliverWithin(this.deliveryTimeoutMs, () => this.producer.send({ messages: produced }), (error) => isTransient(driverError(error, 'sending')), () => { this.producer.clearMetadata(); });
+      } catch (error) {
+        // The failed records may have been written under their sequence numbers, and the library
+        // keeps its producer id and sequences (it cannot recover from OUT_OF_ORDER_SEQUENCE_NUMBER
+        // either): the next records go from a new producer id, so none is taken for a duplicate.
+        if (this.idempotent) await this.replace();
+        throw error;
+      }
     });
+  }
+
+  private async replace(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.renew();
+    await old.close().catch(() => undefined);
   }
 
   sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
@@ -267,6 +309,11 @@ class PlatformaticProducer implements DriverProducer {
         // answers with PRODUCER_FENCED whenever the transactional id was used before (a restart).
         const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
         try {
+          // After a failure the producer is a new one, whose first transaction fenced the id in (InitProducerId decides the earlier one).
+          if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) {
+            await transaction.cancel();
+            return;
+          }
           if (messages.length > 0) await transaction.send({ messages: toProduced(messages) });
           if (offsets && consumer) {
             await transaction.addConsumer(consumer.raw);
@@ -274,17 +321,26 @@ class PlatformaticProducer implements DriverProducer {
           }
           await transaction.commit();
         } catch (error) {
-          await transaction.abort().catch(() => undefined);
+          await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+          // The library keeps its producer id and sequence numbers after a failure, and an abort that
+          // did not reach the coordinator leaves the transaction open there: a new producer gets a new
+          // epoch at its first transaction, which decides the open one, so nothing of it is committed.
+          await this.replace();
           throw error;
         }
       }),
     );
   }
 
+
   close(): Promise<void> {
     return this.producer.close();
   }
 }
+
+/** How long a consumer keeps making new streams after retriable errors with no message read: longer than a broker's restart or an election. */
+const RECOVERY_LIMIT_MS = 120_000;
+const RECOVERY_BACKOFF_MS = 500;
 
 class PlatformaticConsumer implements DriverConsumer {
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -296,11 +352,37 @@ class PlatformaticConsumer implements DriverConsumer {
   private readonly crashListeners: ((error: Error) => void)[] = [];
   /** The last message read from each partition: a transaction's offset is committed with its group metadata. */
   private readonly lastMessages = new Map<string, Message>();
+  /** Since when the stream has failed without a fetch answered in between; undefined while it reads. */
+  private failingSince: number | undefined;
+  /** A recovery is under way. */
+  private recovering = false;
+  /** The next recovery replaces the library's consumer (its connections or its group state went bad). */
+  private mustReplace = false;
 
   constructor(
-    readonly raw: Consumer,
+    private library: Consumer,
     private readonly options: ConsumerOptions,
-  ) {}
+    /** A new library consumer with the same settings, connected: one whose connections went bad is replaced by it. */
+    private readonly renew: () => Promise<Consumer>,
+  ) {
+    this.watchLibrary(library);
+  }
+
+  /**
+   * The library's consumer emits 'error' when its group membership fails for good ("rejoinGroup
+   * failed 6 times": the coordinator was moving); unheard, that event would end the process. Its
+   * group state is then lost, so it is replaced by a new one.
+   */
+  private watchLibrary(library: Consumer): void {
+    library.on('error', (error: Error) => {
+      if (library === this.library) this.recover(driverError(error, `consumer of ${this.options.groupId}`), true);
+    });
+  }
+
+  /** The library's consumer now (a recovery may have replaced it): a transaction takes its group metadata. */
+  get raw(): Consumer {
+    return this.library;
+  }
 
   get groupId(): string {
     return this.options.groupId;
@@ -308,30 +390,96 @@ class PlatformaticConsumer implements DriverConsumer {
 
   run(handler: BatchHandler): Promise<void> {
     return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
-      const stream = await this.raw.consume({
-        topics: [...this.options.topics],
-        mode: 'committed',
-        fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
-        autocommit: false,
-      });
-      this.stream = stream;
-      stream.on('error', (error: Error) => {
-        if (this.stopping) return;
-        this.crash(driverError(error, `consumer of ${this.options.groupId}`));
-      });
-      stream.on('readable', () => this.wake?.());
-      this.loop = this.consume(stream, handler).catch((error: unknown) => {
+      await this.openStream();
+      this.loop = this.consume(handler).catch((error: unknown) => {
         this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
       });
     });
   }
 
+  /** A stream from the group's committed offsets (the first, or the one after a recovery). */
+  private async openStream(): Promise<void> {
+    const stream = await this.library.consume({
+      topics: [...this.options.topics],
+      mode: 'committed',
+      fallbackMode: this.options.fromBeginning ? 'earliest' : 'latest',
+      autocommit: false,
+    });
+    this.stream = stream;
+    stream.on('error', (error: Error) => {
+      this.recover(driverError(error, `consumer of ${this.options.groupId}`));
+    });
+    stream.on('readable', () => this.wake?.());
+    // A fetch answered without ending the stream (it ends in the same turn on an error): healthy again, idle or not.
+    stream.on('fetch', () => {
+      setImmediate(() => {
+        if (!stream.destroyed) this.failingSince = undefined;
+      });
+    });
+  }
+
+  /**
+   * The library's stream ends on any fetch that failed its retries, which it makes against the
+   * metadata it had: while a broker is down (killed, paused, or a leader not elected yet) that
+   * fails at once. A retriable error gets a new stream on fresh metadata, from the committed
+   * offsets (what was handed out and not committed comes again, as after a rebalance). An error
+   * the library does not classify (bench:chaos saw "fetch failed 6 times. (Out of bounds.)", the
+   * library misreading fetch responses after a broker was paused, on every retry) gets a new
+   * library consumer, with connections of its own. Either for as long as RECOVERY_LIMIT_MS without
+   * a fetch answered; a protocol error that is not retriable, or a longer failure, crashes it.
+   */
+  private recover(error: DriverError, libraryFailed = false): void {
+    if (this.stopping) return;
+    const retriable = error.retriable || error.code === 'UNREACHABLE' || error.code === 'TIMEOUT';
+    const unclassified = !retriable && error.code === 'FAILED' && !carries(error.cause, 'code', 'PLT_KFK_PROTOCOL');
+    this.failingSince ??= Date.now();
+    if ((!retriable && !unclassified && !libraryFailed) || Date.now() - this.failingSince > RECOVERY_LIMIT_MS) {
+      this.crash(error);
+      return;
+    }
+    if (unclassified || libraryFailed) this.mustReplace = true;
+    // One recovery at a time (the stream and the library can fail together); its own failure starts the next.
+    if (this.recovering) return;
+    this.recovering = true;
+    const old = this.stream;
+    this.stream = undefined;
+    setTimeout(() => {
+      if (this.stopping) return;
+      void (async () => {
+        await old?.close().catch(() => undefined);
+        if (this.mustReplace) {
+          await this.replaceLibraryConsumer();
+          this.mustReplace = false;
+        } else {
+          this.library.clearMetadata();
+        }
+        await this.openStream();
+      })().then(
+        () => {
+          this.recovering = false;
+        },
+        (reopenError: unknown) => {
+          this.recovering = false;
+          this.recover(reopenError instanceof DriverError ? reopenError : driverError(reopenError, `consumer of ${this.options.groupId}`));
+        },
+      );
+    }, RECOVERY_BACKOFF_MS).unref();
+  }
+
+  private async replaceLibraryConsumer(): Promise<void> {
+    const old = this.library;
+    this.library = await this.renew();
+    this.watchLibrary(this.library);
+    await old.close().catch(() => undefined);
+  }
+
   /** Reads what the stream holds, one batch per partition, and hands each to the handler in turn. */
-  private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, handler: BatchHandler): Promise<void> {
+  private async consume(handler: BatchHandler): Promise<void> {
     const context = { isActive: () => !this.stopping };
     while (!this.stopping) {
       const messages: ConsumedMessage[] = [];
-      if (!this.paused) {
+      const stream = this.stream;
+      if (!this.paused && stream) {
         for (let message = stream.read() as Message | null; message !== null; message = stream.read() as Message | null) {
           messages.push(consumedMessage(message));
           this.lastMessages.set(`${message.topic}:${message.partition}`, message);
@@ -363,13 +511,18 @@ class PlatformaticConsumer implements DriverConsumer {
   messageBefore(offset: TopicPartitionOffset): Message {
     const last = this.lastMessages.get(`${offset.topic}:${offset.partition}`);
     if (!last) throw new DriverError('FAILED', `no message of ${offset.topic}/${offset.partition} was consumed, so its offset cannot go in a transaction`);
-    return { ...last, offset: BigInt(offset.offset) - 1n };
+    // The group as it is now: the library stamps each message with the group's coordinator and
+    // generation when it was fetched, and a transaction sends its offsets there, to a coordinator
+    // that may have moved since (NOT_COORDINATOR on every attempt after a broker failed).
+    const library = this.library;
+    const consumer = { groupId: library.groupId, memberId: library.memberId ?? '', generationId: library.generationId, coordinatorId: library.coordinatorId };
+    return { ...last, offset: BigInt(offset.offset) - 1n, metadata: { ...last.metadata, consumer } };
   }
 
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     return wrap(`committing offsets of ${this.options.groupId}`, () =>
       // Leader epoch -1: unknown, which the broker accepts without fencing.
-      this.raw.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }),
+      this.library.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }),
     );
   }
 
@@ -388,7 +541,7 @@ class PlatformaticConsumer implements DriverConsumer {
       this.wake?.();
       await this.loop;
       await this.stream?.close().catch(() => undefined);
-      await this.raw.close().catch(() => undefined);
+      await this.library.close().catch(() => undefined);
     })();
     return this.stopped;
   }
@@ -418,7 +571,7 @@ class PlatformaticClient implements KafkaClient {
     const idempotent = options.idempotent || options.transactionalId !== undefined;
     if (idempotent && options.acks !== 'all') throw new DriverError('UNSUPPORTED', 'an idempotent producer needs acks=all');
     checkCompression(options.compression);
-    const producer = new Producer({
+    const create = (): Producer => new Producer({
       ...baseOptions(this.options),
       idempotent,
       acks: options.acks === 'all' ? -1 : options.acks === 'leader' ? 1 : 0,
@@ -429,6 +582,7 @@ class PlatformaticClient implements KafkaClient {
       autocreateTopics: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });
+    const producer = create();
     await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
       closingOnFailure(
         async () => {
@@ -439,12 +593,12 @@ class PlatformaticClient implements KafkaClient {
         () => producer.close(),
       ),
     );
-    return new PlatformaticProducer(producer, idempotent);
+    return new PlatformaticProducer(producer, idempotent, create, this.options.deliveryTimeoutMs);
   }
 
   async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
-    const consumer = new Consumer({
+    const create = (): Consumer => new Consumer({
       ...baseOptions(this.options),
       groupId: options.groupId,
       sessionTimeout,
@@ -455,13 +609,17 @@ class PlatformaticClient implements KafkaClient {
       autocommit: false,
       ...(options.groupInstanceId !== undefined ? { groupInstanceId: options.groupInstanceId } : {}),
     });
-    await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
-      closingOnFailure(
-        () => consumer.metadata({ topics: [] }),
-        () => consumer.close(),
-      ),
-    );
-    return new PlatformaticConsumer(consumer, options);
+    const connected = async (): Promise<Consumer> => {
+      const consumer = create();
+      await wrap(`connecting to ${this.options.brokers.join(',')}`, () =>
+        closingOnFailure(
+          () => consumer.metadata({ topics: [] }),
+          () => consumer.close(),
+        ),
+      );
+      return consumer;
+    };
+    return new PlatformaticConsumer(await connected(), options, connected);
   }
 }
 

@@ -3,6 +3,7 @@
 import { DEFAULT_GROUPS } from '../contracts/topics.js';
 import { checkNumber, commandLine, exitOnCrash, exitWithError, isInteractive, onShutdown, parseCommandLine, stageConnection, topicsFrom, validate, withConsumerOptions, withKafkaOptions, withStateOption, consumerSettings } from '../cli-support.js';
 import { openStageClient } from '../kafka.js';
+import { errorText } from '../../clients/errors.js';
 import { buildInventoryServer } from './http.js';
 import { DEFAULT_EVENT_TIME_WINDOW_S, MAX_EVENT_WINDOW_S } from '../contracts/limits.js';
 import { InventoryService } from './service.js';
@@ -49,6 +50,7 @@ try {
     throttleMs: args['throttle-ms'],
     exactlyOnce: args['exactly-once'],
     state: args.state,
+    onRetry: (what, error) => process.stderr.write(`${stage}: ${what} failed, trying again: ${errorText(error)}\n`),
     eventTimeWindow: { maxAgeMs: args['max-event-age-s'] * 1000, maxAheadMs: args['max-event-ahead-s'] * 1000 },
   });
   const summary = (): string => {

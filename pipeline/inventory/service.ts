@@ -4,6 +4,7 @@ import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
 import { changelogMessages, ensureChangelog, restoreChangelog, sendInTransactionRetrying } from '../state/changelog.js';
+import { retryTransient } from '../retry.js';
 import { StageConsumer, type StageConsumerOptions } from '../stage-consumer.js';
 import { fitDeadLetter, messageSize, RECORD_OVERHEAD_BYTES } from './fit-message.js';
 import type { EventTimeWindow } from './order-checks.js';
@@ -31,6 +32,8 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
    * is changelog): a start begins again from initialStock.
    */
   readonly state?: StateMode;
+  /** Told of each Kafka operation that failed and is tried again (a broker failing over). */
+  readonly onRetry?: (what: string, error: unknown) => void;
   /** placed_at must lie in this window around the stage's clock, else event_time_out_of_range (undefined: no window; the command line always sets one). */
   readonly eventTimeWindow?: EventTimeWindow;
 }
@@ -83,6 +86,16 @@ export class InventoryService {
     return this.options.state === 'changelog';
   }
 
+  /** Whether the group's committed offset of topic/partition has reached `next`: a transaction whose answer was lost did commit. */
+  private async offsetCommitted(topic: string, partition: number, next: number): Promise<boolean> {
+    const admin = await this.client.admin();
+    try {
+      return ((await admin.committedOffsets(this.options.groupId, topic)).get(partition) ?? -1) >= next;
+    } finally {
+      await admin.close();
+    }
+  }
+
   get changelog(): string {
     return changelogTopic(this.options.groupId);
   }
@@ -108,12 +121,16 @@ export class InventoryService {
         const state = this.stateful ? changelogMessages(this.changelog, decisions) : [];
         if (this.options.exactlyOnce) {
           const transactional = await this.transactionalProducer(batch.topic, batch.partition);
-          await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
+          await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] }, {
+            committed: () => this.offsetCommitted(batch.topic, batch.partition, next),
+            onRetry: (error) => this.options.onRetry?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}`, error),
+          });
         } else {
           // At least once with a changelog: the decisions are committed before their results go out,
           // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
           if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
-          if (outgoing.length > 0) await producer.send(outgoing);
+          // At least once: a send tried again after a failure may write a result twice, which readers tolerate.
+          if (outgoing.length > 0) await retryTransient(() => producer.send(outgoing), { onRetry: (error) => this.options.onRetry?.(`sending ${outgoing.length} results`, error) });
           done(next);
         }
         outgoing = [];

@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumedMessage, DriverAdmin, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
+import type { ConsumedMessage, DriverAdmin, DriverConsumer, DriverProducer, KafkaClient, OutgoingMessage, TransactionOffsets } from '../../clients/driver.js';
 import { DriverError } from '../../clients/errors.js';
 import { javaPartition } from '../../clients/support.js';
 import { pipelineReplication } from '../kafka.js';
+import { retryTransient, type RetryOptions } from '../retry.js';
 import { TIMED_OUT, withinMs } from '../timeouts.js';
 
 /** Keys of the restore barriers: never a state key, which always has a prefix and a colon. */
@@ -90,25 +91,38 @@ export async function restoreChangelog(client: KafkaClient, options: RestoreOpti
   let applied = 0;
   let finish: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  let crashed: Error | undefined;
   // A group of its own that never commits: the restore always starts at the log start.
-  const consumer = await client.consumer({ groupId: `${topic}-restore-${restoreId.slice(0, 8)}`, topics: [topic], fromBeginning: true, maxWaitMs: 100 });
-  try {
-    let crashed: Error | undefined;
+  const open = async (): Promise<DriverConsumer> => {
+    const consumer = await client.consumer({ groupId: `${topic}-restore-${restoreId.slice(0, 8)}`, topics: [topic], fromBeginning: true, maxWaitMs: 100 });
     consumer.onCrash((error) => {
       crashed = error;
       finish?.();
     });
-    await consumer.run((batch) => {
-      for (const message of batch.messages) applyMessage(message);
-      if (reached.size === partitions) finish?.();
-      return Promise.resolve();
-    });
+    try {
+      await consumer.run((batch) => {
+        for (const message of batch.messages) applyMessage(message);
+        if (reached.size === partitions) finish?.();
+        return Promise.resolve();
+      });
+      return consumer;
+    } catch (error) {
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+  };
+  let consumer: DriverConsumer | undefined;
+  // Just after a broker came back (a restart of the stage after a fault), the topic can be unknown to the node asked for a moment.
+  await retryTransient(async () => {
+    consumer = await open();
+  }, { alsoRetry: (error) => error instanceof DriverError && error.code === 'UNKNOWN_TOPIC' });
+  try {
     const timeoutMs = options.timeoutMs ?? 120_000;
     const outcome = await withinMs(done, timeoutMs);
     if (crashed) throw crashed;
     if (outcome === TIMED_OUT) throw new Error(`restoring ${topic}: its end was not reached within ${timeoutMs / 1000} s (${reached.size} of ${partitions} partitions)`);
   } finally {
-    await consumer.stop();
+    await consumer?.stop();
   }
   return applied;
 
@@ -135,19 +149,28 @@ export async function deleteChangelog(admin: DriverAdmin, topic: string, timeout
   }
 }
 
+export interface TransactionRetry extends RetryOptions {
+  /** Whether the transaction's offsets are committed already. */
+  readonly committed?: () => Promise<boolean>;
+}
+
 /**
- * sendInTransaction, tried again when it failed on a retriable error (the driver aborted it, so
- * nothing of it is visible): a transaction begun just after the one before was committed can meet
- * CONCURRENT_TRANSACTIONS while the broker still writes that one's markers (seen with kafkajs).
+ * sendInTransaction, tried again while it fails on a transient error: a stage rides out a broker's
+ * failure or a rebalance instead of exiting. A FENCED producer is never retried. An attempt with
+ * offsets whose commit failed may still have committed (its answer lost): each later attempt asks
+ * `committed` first (the driver has fenced the transactional id, so the earlier attempt is decided),
+ * and makes nothing again when the offsets are in; without offsets, the messages must be safe to
+ * write twice (changelog records, keyed).
  */
-export async function sendInTransactionRetrying(producer: DriverProducer, messages: readonly OutgoingMessage[], offsets?: TransactionOffsets, attempts = 5): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+export function sendInTransactionRetrying(producer: DriverProducer, messages: readonly OutgoingMessage[], offsets?: TransactionOffsets, retry: TransactionRetry = {}): Promise<void> {
+  let failed = false;
+  return retryTransient(async () => {
+    const attempt = failed && offsets && retry.committed ? { ...offsets, alreadyCommitted: retry.committed } : offsets;
     try {
-      await producer.sendInTransaction(messages, offsets);
-      return;
+      await producer.sendInTransaction(messages, attempt);
     } catch (error) {
-      if (!(error instanceof DriverError) || !error.retriable || attempt >= attempts) throw error;
-      await sleep(200 * 2 ** (attempt - 1));
+      failed = true;
+      throw error;
     }
-  }
+  }, retry);
 }

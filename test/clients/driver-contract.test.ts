@@ -60,6 +60,14 @@ for (const name of TEST_DRIVERS) {
       expect(cluster.brokers.length).to.be.at.least(1);
     });
 
+    it("names each partition's leader, a broker of the cluster", async () => {
+      const topic = await freshTopic(3);
+      const leaders = await admin.partitionLeaders(topic);
+      const nodeIds = (await admin.describeCluster()).brokers.map((b) => b.nodeId);
+      expect([...leaders.keys()].sort()).to.deep.equal([0, 1, 2]);
+      for (const leader of leaders.values()) expect(nodeIds).to.include(leader);
+    });
+
     it('produces idempotently and consumes every message with its key, value and headers', async () => {
       const topic = await freshTopic(3);
       const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });

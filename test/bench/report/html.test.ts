@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadChartAssets } from '../../../bench/report/chart-assets.js';
-import { chartsOf, clientsChart, percentileChart, timeCharts, type LineChart } from '../../../bench/report/charts.js';
+import { chaosCharts, chartsOf, clientsChart, percentileChart, timeCharts, type LineChart } from '../../../bench/report/charts.js';
 import { renderHtml } from '../../../bench/report/html.js';
 import type { RunResult } from '../../../bench/report/run-result.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros, summarizeMs } from '../../../pipeline/histogram.js';
@@ -66,6 +66,26 @@ describe('bench/report/html', () => {
   it('a drain sampled only twice has its lag chart but no throughput curve (one rate is no line)', () => {
     const drain = { name: 'drain', columns: ['t_ms', 'inventory_lag'], rows: [[0, 300], [40, 0]] };
     expect(timeCharts({ series: [drain] }).map((chart) => chart.id)).to.deep.equal(['drain-lag']);
+  });
+
+  it("bench:chaos's timeline: orders and results per second and their latency, each fault marked where it was made and undone", () => {
+    const timeline = { name: 'timeline', columns: ['t_ms', 'orders_sent', 'orders_acknowledged', 'results', 'latency_p50_ms', 'latency_p99_ms', 'fault'], rows: [[0, 10, 10, 9, 12.5, 30, ''], [1000, 10, 4, 0, '', '', 'kill-leader'], [2000, 10, 16, 21, 900, 1800, '']] };
+    const faults = [
+      { at_s: 1.002, kind: 'kill-leader' as const, target: 'broker 1 (leader of t/0)', for_s: 6, recovery_s: 4.5 },
+      { at_s: 1.5, kind: 'pause-broker' as const, target: 'none', for_s: 10, recovery_s: null, skipped: 'no --fault-command' },
+    ];
+    const [throughput, latency] = chaosCharts({ series: [timeline], faults }) as [LineChart, LineChart];
+    expect(throughput.lines.map((l) => l.label)).to.deep.equal(['orders sent', 'orders acknowledged', 'results']);
+    expect(throughput.xs).to.deep.equal([0, 1, 2]);
+    expect(latency.y.log).to.equal(true);
+    // A second without results has no latency: a gap, not a zero on a log axis.
+    expect(latency.lines[0]?.values).to.deep.equal([12.5, null, 900]);
+    // The skipped fault is not marked.
+    expect(latency.markers).to.deep.equal([
+      { x: 1.002, label: 'kill-leader, recovered in 4.5 s' },
+      { x: 7.002, label: 'kill-leader undone' },
+    ]);
+    expect(chaosCharts({ series: [], faults })).to.deep.equal([]);
   });
 
   it("bench:clients' table as bars: each driver and Java reference, a missing figure no bar", () => {
