@@ -632,7 +632,8 @@ function checkCompression(compression: Compression): void {
 const info: DriverInfo = {
   name: 'platformatic',
   library: '@platformatic/kafka',
-  version: packageVersion('@platformatic/kafka', import.meta.url),
+  // With the project's fixes to it (patches/, applied by npm's postinstall): the figures are of that code.
+  version: `${packageVersion('@platformatic/kafka', import.meta.url)} (patched)`,
   capabilities: {
     // zstd needs the zlib of Node 22.15 or newer.
     compressions: (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((name) => compressionsAlgorithms[name].available),

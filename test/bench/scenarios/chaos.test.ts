@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultRecord, RunResult } from '../../../bench/report/run-result.js';
+import { chromiumPath, inspectReport, launchChromium } from '../../helpers/browser.js';
 import { envWithout, runCli } from '../../helpers/cli.js';
 import { freePortRun } from '../../helpers/kafka.js';
 import { tempDir } from '../../helpers/processes.js';
@@ -41,5 +42,24 @@ describe('bench chaos on a three-node local cluster (real brokers)', function ()
     for (const fault of faults) expect(fault.target).to.not.equal('none');
     expect(result.checks.every((c) => c.passed)).to.equal(true);
     expect(existsSync(join(out, 'faults.csv'))).to.equal(true);
+    await expectTimelineDrawn(out);
   });
+
+  /** report.html draws the timeline's two charts, faults marked, in a real browser (CI requires it). */
+  async function expectTimelineDrawn(out: string): Promise<void> {
+    const executable = chromiumPath();
+    if (!executable) {
+      if (process.env.REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER is set but no chromium was found (apt-get install chromium, or set CHROMIUM_PATH)');
+      return;
+    }
+    const browser = await launchChromium(executable);
+    try {
+      const page = await inspectReport(browser, join(out, 'report.html'), join(out, 'report.png'));
+      expect(page.errors).to.deep.equal([]);
+      expect(page.charts.map((c) => c.id)).to.include.members(['timeline-throughput', 'timeline-latency']);
+      for (const chart of page.charts) expect(chart.plotPixels, chart.id).to.be.greaterThan(50);
+    } finally {
+      await browser.close();
+    }
+  }
 });
