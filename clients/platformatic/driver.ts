@@ -69,6 +69,15 @@ function innermostMessages(error: unknown): string[] {
   return [...found].slice(0, 5);
 }
 
+/**
+ * A transaction's offsets refused because the library's consumer holds a membership the group has
+ * dropped (the library does not always join again after its coordinator moved).
+ */
+function lostMembership(error: unknown): boolean {
+  const offsetsRefused = errorText(error).includes('TxnOffsetCommit') || innermostMessages(error).some((m) => m.includes('TxnOffsetCommit'));
+  return ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID'].some((id) => carries(error, 'apiId', id)) || (offsetsRefused && carries(error, 'apiId', 'NOT_COORDINATOR'));
+}
+
 function driverError(error: unknown, doing: string): DriverError {
   let code: DriverErrorCode = API_CODES.find(([apiId]) => carries(error, 'apiId', apiId))?.[1] ?? 'FAILED';
   if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_NETWORK')) code = 'UNREACHABLE';
@@ -307,6 +316,7 @@ class PlatformaticProducer implements DriverProducer {
       wrap('committing a transaction', async () => {
         // Producer id and epoch -1: "none yet". The library would send 0 and 0, which the broker
         // answers with PRODUCER_FENCED whenever the transactional id was used before (a restart).
+        const library = consumer?.raw;
         const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
         try {
           // After a failure the producer is a new one, whose first transaction fenced the id in (InitProducerId decides the earlier one).
@@ -315,12 +325,13 @@ class PlatformaticProducer implements DriverProducer {
             return;
           }
           if (messages.length > 0) await transaction.send({ messages: toProduced(messages) });
-          if (offsets && consumer) {
-            await transaction.addConsumer(consumer.raw);
+          if (offsets && consumer && library) {
+            await transaction.addConsumer(library);
             for (const offset of offsets.offsets) await transaction.addOffset(consumer.messageBefore(offset));
           }
           await transaction.commit();
         } catch (error) {
+          if (consumer && library && lostMembership(error)) consumer.rejoin(library, driverError(error, `consumer of ${consumer.groupId}`));
           await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
           // The library keeps its producer id and sequence numbers after a failure, and an abort that
           // did not reach the coordinator leaves the transaction open there: a new producer gets a new
@@ -354,6 +365,12 @@ class PlatformaticConsumer implements DriverConsumer {
   private readonly lastMessages = new Map<string, Message>();
   /** Since when the stream has failed without a fetch answered in between; undefined while it reads. */
   private failingSince: number | undefined;
+  /**
+   * Per partition, the offset after the last batch handled. A stream made by a recovery starts at
+   * the committed offsets, which may lag what was handled since (a transaction still being retried
+   * when the stream was made): what was handled is not handed over again.
+   */
+  private readonly handledUpTo = new Map<string, bigint>();
   /** A recovery is under way. */
   private recovering = false;
   /** The next recovery replaces the library's consumer (its connections or its group state went bad). */
@@ -466,6 +483,15 @@ class PlatformaticConsumer implements DriverConsumer {
     }, RECOVERY_BACKOFF_MS).unref();
   }
 
+  /**
+   * The group no longer knows the membership of `library` (a transaction's offsets were refused): a
+   * new library consumer joins again, unless that one is replaced already or has not joined yet.
+   */
+  rejoin(library: Consumer, error: DriverError): void {
+    if (library !== this.library || library.memberId === null || this.recovering) return;
+    this.recover(error, true);
+  }
+
   private async replaceLibraryConsumer(): Promise<void> {
     const old = this.library;
     this.library = await this.renew();
@@ -481,8 +507,10 @@ class PlatformaticConsumer implements DriverConsumer {
       const stream = this.stream;
       if (!this.paused && stream) {
         for (let message = stream.read() as Message | null; message !== null; message = stream.read() as Message | null) {
+          const where = `${message.topic}:${message.partition}`;
+          if (message.offset < (this.handledUpTo.get(where) ?? -1n)) continue;
           messages.push(consumedMessage(message));
-          this.lastMessages.set(`${message.topic}:${message.partition}`, message);
+          this.lastMessages.set(where, message);
         }
       }
       if (messages.length === 0) {
@@ -497,6 +525,8 @@ class PlatformaticConsumer implements DriverConsumer {
       for (const batch of byPartition(messages)) {
         if (!context.isActive()) break;
         await handler(batch, context);
+        const last = batch.messages.at(-1);
+        if (last) this.handledUpTo.set(`${batch.topic}:${batch.partition}`, BigInt(last.offset) + 1n);
       }
     }
   }

@@ -184,6 +184,25 @@ for (const name of TEST_DRIVERS) {
       expect(received.map((m) => m.value?.toString()).sort()).to.deep.equal(Array.from({ length: 8 }, (_, i) => `done-m-${i}`).sort());
     });
 
+    it('a read_committed consumer never gets the records of an aborted transaction', async () => {
+      const output = await freshTopic(1);
+      // A record too large for this topic fails the transaction after the other topic's record was written: that one is aborted data on the log.
+      const small = uniqueName(`contract-${name}-small`);
+      await admin.createTopics([{ topic: small, partitions: 1, config: { 'max.message.bytes': '1024' } }]);
+      cleanup.add(() => admin.deleteTopics([small]));
+      const transactional = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId: uniqueName('tx') });
+      cleanup.add(() => transactional.close());
+      const failed = await transactional.sendInTransaction([{ topic: output, key: 'a', value: 'aborted' }, { topic: small, key: 'b', value: 'x'.repeat(4096) }]).then(() => undefined, (e: unknown) => e);
+      expect(failed, 'the oversized record fails its transaction').to.be.instanceOf(DriverError);
+      await transactional.sendInTransaction([{ topic: output, key: 'c', value: 'committed' }]);
+      const high = (await admin.endOffsets(output))[0]?.high ?? 0;
+      const { received } = await collect([output], uniqueName('aborted-reader'));
+      await waitFor('the committed record', () => (received.some((m) => m.value?.toString() === 'committed') ? true : undefined), 30_000);
+      expect(received.map((m) => m.value?.toString())).to.deep.equal(['committed']);
+      // The aborted record is on the log all the same: it, its abort marker, the committed record and its marker.
+      expect(high).to.be.at.least(4);
+    });
+
     it('lets a new producer take over a transactional id (a restart), fencing the old one', async () => {
       const input = await freshTopic(1);
       const output = await freshTopic(1);
