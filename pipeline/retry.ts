@@ -10,10 +10,12 @@ import { DriverError } from '../clients/errors.js';
  * coordinator moving (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS);
  * the group changing under a transaction's offsets (ILLEGAL_GENERATION "generation id not valid",
  * UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS); markers still being written (CONCURRENT_TRANSACTIONS);
- * too few in-sync replicas or no leader for a moment. Never FENCED: a newer instance holds the
- * transactional id, and this one must stop.
+ * too few in-sync replicas or no leader for a moment; a response the client misread ("Out of
+ * bounds.", @platformatic/kafka after a broker failed: the driver has replaced that producer, with
+ * connections of its own). Never FENCED: a newer instance holds the transactional id, and this one
+ * must stop.
  */
-const TRANSIENT_TEXT = /coordinator|generation|unknown.?member|rebalanc|concurrent.?transactions|not.?enough.?replicas|leader.?not.?available|not.?leader|connection|ECONNREFUSED|timed? ?out/i;
+const TRANSIENT_TEXT = /coordinator|generation|unknown.?member|rebalanc|concurrent.?transactions|not.?enough.?replicas|leader.?not.?available|not.?leader|connection|ECONNREFUSED|timed? ?out|out of bounds/i;
 
 export function isTransientKafkaError(error: unknown): boolean {
   if (!(error instanceof DriverError) || error.code === 'FENCED') return false;
