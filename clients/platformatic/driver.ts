@@ -317,11 +317,14 @@ class PlatformaticProducer implements DriverProducer {
         // Producer id and epoch -1: "none yet". The library would send 0 and 0, which the broker
         // answers with PRODUCER_FENCED whenever the transactional id was used before (a restart).
         const library = consumer?.raw;
-        const transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
+        let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
         try {
+          transaction = await this.producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
           // After a failure the producer is a new one, whose first transaction fenced the id in (InitProducerId decides the earlier one).
           if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) {
-            await transaction.cancel();
+            await transaction.cancel().catch(() => undefined);
+            // The library may still hold the cancelled transaction ("There is already an active transaction").
+            await this.replace();
             return;
           }
           if (messages.length > 0) await transaction.send({ messages: toProduced(messages) });
@@ -332,7 +335,9 @@ class PlatformaticProducer implements DriverProducer {
           await transaction.commit();
         } catch (error) {
           if (consumer && library && lostMembership(error)) consumer.rejoin(library, driverError(error, `consumer of ${consumer.groupId}`));
-          await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+          const failed = transaction;
+          // A begin that failed part-way leaves no transaction to abort, but the library may hold one: replaced below either way.
+          if (failed) await failed.abort().catch(() => failed.cancel().catch(() => undefined));
           // The library keeps its producer id and sequence numbers after a failure, and an abort that
           // did not reach the coordinator leaves the transaction open there: a new producer gets a new
           // epoch at its first transaction, which decides the open one, so nothing of it is committed.
