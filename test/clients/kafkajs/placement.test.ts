@@ -3,8 +3,15 @@
  * moved to a broker that had already answered) sends those partitions' records again, and only them.
  */
 import { expect } from 'chai';
-import type { Message, PartitionMetadata, RecordMetadata, TopicMessages } from 'kafkajs';
 import { RecordPlacement } from '../../../clients/kafkajs/placement.js';
+
+// The library's types as the placement takes them (only the driver folder imports kafkajs itself).
+type Send = Parameters<RecordPlacement['sendCovering']>[0];
+type TopicMessages = Parameters<Send>[0][number];
+type Message = TopicMessages['messages'][number];
+type RecordMetadata = Awaited<ReturnType<Send>>[number];
+type PartitionerArgs = Parameters<ReturnType<RecordPlacement['partitioner']>>[0];
+type PartitionMetadata = PartitionerArgs['partitionMetadata'][number];
 
 const partitionMetadata: PartitionMetadata[] = [0, 1, 2].map((partitionId) => ({ partitionId, leader: partitionId, partitionErrorCode: 0, replicas: [partitionId], isr: [partitionId] }));
 
