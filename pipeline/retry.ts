@@ -3,7 +3,7 @@
  * or paused, a leader or coordinator being elected, the group rebalancing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DriverError } from '../clients/errors.js';
+import { DriverError, isTransient } from '../clients/errors.js';
 
 /**
  * Errors worth another try: whatever the client calls retriable; no broker or no answer; the
@@ -19,7 +19,7 @@ const TRANSIENT_TEXT = /coordinator|generation|unknown.?member|rebalanc|concurre
 
 export function isTransientKafkaError(error: unknown): boolean {
   if (!(error instanceof DriverError) || error.code === 'FENCED') return false;
-  return error.retriable || error.code === 'UNREACHABLE' || error.code === 'TIMEOUT' || TRANSIENT_TEXT.test(error.message);
+  return isTransient(error) || TRANSIENT_TEXT.test(error.message);
 }
 
 /** Longer than a broker's restart, an election or a rebalance; a cluster down for longer than this fails the stage. */

@@ -452,7 +452,7 @@ class PlatformaticConsumer implements DriverConsumer {
    */
   private recover(error: DriverError, libraryFailed = false): void {
     if (this.stopping) return;
-    const retriable = error.retriable || error.code === 'UNREACHABLE' || error.code === 'TIMEOUT';
+    const retriable = isTransient(error);
     const unclassified = !retriable && error.code === 'FAILED' && !carries(error.cause, 'code', 'PLT_KFK_PROTOCOL');
     this.failingSince ??= Date.now();
     if ((!retriable && !unclassified && !libraryFailed) || Date.now() - this.failingSince > RECOVERY_LIMIT_MS) {
