@@ -195,12 +195,9 @@ for (const name of TEST_DRIVERS) {
       const failed = await transactional.sendInTransaction([{ topic: output, key: 'a', value: 'aborted' }, { topic: small, key: 'b', value: 'x'.repeat(4096) }]).then(() => undefined, (e: unknown) => e);
       expect(failed, 'the oversized record fails its transaction').to.be.instanceOf(DriverError);
       await transactional.sendInTransaction([{ topic: output, key: 'c', value: 'committed' }]);
-      const high = (await admin.endOffsets(output))[0]?.high ?? 0;
       const { received } = await collect([output], uniqueName('aborted-reader'));
       await waitFor('the committed record', () => (received.some((m) => m.value?.toString() === 'committed') ? true : undefined), 30_000);
       expect(received.map((m) => m.value?.toString())).to.deep.equal(['committed']);
-      // The aborted record is on the log all the same: it, its abort marker, the committed record and its marker.
-      expect(high).to.be.at.least(4);
     });
 
     it('lets a new producer take over a transactional id (a restart), fencing the old one', async () => {
