@@ -1,6 +1,8 @@
 /**
- * The final read of bench:chaos, after the run: a fresh consumer reads the results and the dead
- * letters read_committed up to their end offsets, and counts each order's committed results.
+ * The final read of bench:chaos, after the run: a fresh consumer reads the orders, the results and
+ * the dead letters read_committed up to their end offsets, and counts each order's copies on the
+ * order topic and its committed results (a duplicated result then says whether the load's producer
+ * or a stage made it).
  * The end is marked by a barrier the read writes itself, one record per partition after the run's
  * last: a read_committed reader reaches it only once every transaction before it is decided
  * (committed or aborted), and a transaction marker at the end of a log is never delivered.
@@ -15,12 +17,12 @@ import type { FinalRead } from './accounting.js';
 /** The header that marks a barrier record: no stage writes it, and results readers skip records without bench headers. */
 export const FINAL_READ_BARRIER_HEADER = 'bench-final-read-barrier';
 
-export async function readCommittedOutcome(client: KafkaClient, topics: { results: string; deadLetter: string }, runId: string, timeoutMs: number): Promise<FinalRead> {
+export async function readCommittedOutcome(client: KafkaClient, topics: { orders: string; results: string; deadLetter: string }, runId: string, timeoutMs: number): Promise<FinalRead> {
   const admin = await client.admin();
   const barrierId = randomUUID();
   const partitions = new Map<string, number>();
   try {
-    for (const topic of [topics.results, topics.deadLetter]) partitions.set(topic, (await admin.endOffsets(topic)).length);
+    for (const topic of [topics.orders, topics.results, topics.deadLetter]) partitions.set(topic, (await admin.endOffsets(topic)).length);
   } finally {
     await admin.close();
   }
@@ -32,6 +34,7 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { result
     await producer.close();
   }
   const results = new Map<string, number>();
+  const orderCopies = new Map<string, number>();
   const deadLettered = new Set<string>();
   const reached = new Set<string>();
   const total = [...partitions.values()].reduce((sum, n) => sum + n, 0);
@@ -46,9 +49,10 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { result
     const id = message.key?.toString();
     if (id === undefined) return;
     if (message.topic === topics.deadLetter) deadLettered.add(id);
+    else if (message.topic === topics.orders) orderCopies.set(id, (orderCopies.get(id) ?? 0) + 1);
     else results.set(id, (results.get(id) ?? 0) + 1);
   };
-  const consumer = await client.consumer({ groupId: `${runId}-final-read-${barrierId.slice(0, 8)}`, topics: [topics.results, topics.deadLetter], fromBeginning: true, maxWaitMs: 100 });
+  const consumer = await client.consumer({ groupId: `${runId}-final-read-${barrierId.slice(0, 8)}`, topics: [topics.orders, topics.results, topics.deadLetter], fromBeginning: true, maxWaitMs: 100 });
   let crashed: Error | undefined;
   try {
     consumer.onCrash((error) => (crashed = error));
@@ -65,5 +69,5 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { result
   } finally {
     await consumer.stop();
   }
-  return { results, deadLettered };
+  return { results, deadLettered, orderCopies };
 }

@@ -5,16 +5,16 @@
  * Afterwards a fresh read_committed read accounts for every acknowledged order; each fault's
  * recovery comes from the live results' latency.
  */
-import { changelogTopic } from '../../pipeline/contracts/topics.js';
+import { changelogTopic, type PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros, summarizeMs } from '../../pipeline/histogram.js';
 import { accountOrders, type Accounting } from '../faults/accounting.js';
 import type { BrokerControl } from '../faults/broker-control.js';
 import { readCommittedOutcome } from '../faults/final-read.js';
 import { runFaultSchedule, type FaultEvent, type FaultTargets } from '../faults/inject.js';
 import { disturbedThresholdMs, recoverySeconds, type Arrival } from '../faults/recovery.js';
-import { parseFaultSchedule } from '../faults/schedule.js';
+import { parseFaultSchedule, type Fault } from '../faults/schedule.js';
 import type { BenchContext } from '../harness.js';
-import { readLiveResults } from '../load/live-results.js';
+import { readLiveResults, type LiveResults } from '../load/live-results.js';
 import { sendTrackedOrders, type TrackedLoadResult } from '../load/tracked-orders.js';
 import { systemClock } from '../measure/clock.js';
 import { until } from '../measure/deadline.js';
@@ -43,7 +43,26 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   const schedule = parseFaultSchedule(params.faults, params.durationS);
   if (typeof schedule === 'string') throw new Error(schedule);
   if ('missing' in brokerFaults) context.progress.phase(`broker faults skipped: ${brokerFaults.missing}`);
+  const run = await prepare(context, params);
+  const { load, events } = await loadUnderFaults(context, params, run, schedule, brokerFaults);
+  const endMs = await drain(context, params, run, load);
+  context.progress.phase('final read: results and dead letters, read_committed, to the end offsets');
+  const read = await readCommittedOutcome(context.client, { orders: run.topics.orders, results: run.topics.inventory, deadLetter: run.topics.deadLetter }, context.runId, params.timeoutS * 1000);
+  context.progress.done();
+  const results = [...read.results.values()].reduce((sum, n) => sum + n, 0);
+  return chaosOutcome(params, { load, events, arrivals: run.live.arrivals, endMs, accounting: accountOrders(load.acknowledged, load.sent, read), results, liveRestarts: run.live.restarts, brokerFaults });
+}
 
+/** What a chaos run works on: its topics, its stages and the live view of their results. */
+interface ChaosRun {
+  readonly topics: PipelineTopics;
+  readonly pipeline: RunningPipeline;
+  readonly live: LiveResults;
+  /** The zero of the schedule and of the load, in µs of the system clock. */
+  readonly startMicros: number;
+}
+
+async function prepare(context: BenchContext, params: ChaosParams): Promise<ChaosRun> {
   const topics = await context.freshTopics(params.partitions);
   // One inventory, whose state is in its changelog (one instance per group), killed and restarted in
   // place; the analytics, which the accounting does not read, keeps its figures in memory.
@@ -51,11 +70,14 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   if (stages.kind !== 'ours') throw new Error('bench:chaos runs its own pipeline');
   const { pipeline } = stages;
   context.onCleanup(() => context.admin.deleteTopics([changelogTopic(pipeline.inventoryGroup)]));
-
   const startMicros = systemClock.nowMicros() + START_DELAY_MS * 1000;
   const live = await readLiveResults(context.client, { topic: topics.inventory, runId: context.runId, startMicros });
   context.onCleanup(() => live.stop());
+  return { topics, pipeline, live, startMicros };
+}
 
+async function loadUnderFaults(context: BenchContext, params: ChaosParams, run: ChaosRun, schedule: readonly Fault[], brokerFaults: BrokerFaults): Promise<{ load: TrackedLoadResult; events: readonly FaultEvent[] }> {
+  const { pipeline, topics, startMicros } = run;
   context.progress.phase(`${params.rate} orders/s for ${params.durationS} s; faults ${params.faults || 'none'}`);
   const faultRun = runFaultSchedule(schedule, faultTargets(context, pipeline, topics.orders, params.partitions, brokerFaults), startMicros, (event) => {
     context.progress.phase(`${event.at_s} s: ${event.kind} ${event.skipped ? `skipped (${event.skipped})` : event.target}`);
@@ -64,7 +86,12 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   const loadClient = await context.clientOf(context.client.driver.name, { deliveryTimeoutMs: LOAD_DELIVERY_TIMEOUT_MS });
   const load = await pipeline.guard(sendTrackedOrders(loadClient, { topic: topics.orders, rate: params.rate, durationS: params.durationS, seed: params.seed, encoding: params.encoding, runId: context.runId, startMicros }));
   const events = await pipeline.guard(faultRun.done);
+  return { load, events };
+}
 
+/** Waits for the inventory to catch up and the live view to see it, then stops both; returns when, in ms of the load. */
+async function drain(context: BenchContext, params: ChaosParams, run: ChaosRun, load: TrackedLoadResult): Promise<number> {
+  const { pipeline, live } = run;
   context.progress.phase('draining: the inventory caught up with the orders');
   // The inventory's group only: with --exactly-once the results topic ends in transaction markers,
   // which no consumer's committed offset passes, so the analytics' group never looks caught up on it.
@@ -72,15 +99,10 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   await pipeline.guard(untilCaughtUp(context.admin, inventoryWatch, params.timeoutS * 1000));
   // The live view is for timing: it may trail the stages' commits by a fetch.
   await until('the live results', 10_000, () => (live.arrivals.length >= load.acknowledged.size ? true : undefined)).catch(() => undefined);
-  const endMs = (systemClock.nowMicros() - startMicros) / 1000;
+  const endMs = (systemClock.nowMicros() - run.startMicros) / 1000;
   await live.stop();
   await pipeline.stop();
-
-  context.progress.phase('final read: results and dead letters, read_committed, to the end offsets');
-  const read = await readCommittedOutcome(context.client, { results: topics.inventory, deadLetter: topics.deadLetter }, context.runId, params.timeoutS * 1000);
-  context.progress.done();
-  const results = [...read.results.values()].reduce((sum, n) => sum + n, 0);
-  return chaosOutcome(params, { load, events, arrivals: live.arrivals, endMs, accounting: accountOrders(load.acknowledged, load.sent, read), results, liveRestarts: live.restarts, brokerFaults });
+  return endMs;
 }
 
 function faultTargets(context: BenchContext, pipeline: RunningPipeline, orderTopic: string, orderPartitions: number, brokerFaults: BrokerFaults): FaultTargets {
@@ -154,7 +176,7 @@ function chaosOutcome(params: ChaosParams, observed: Observed): ScenarioOutcome 
   const perFault = Object.fromEntries(records.map((r, i) => [`fault_${i + 1}_${r.kind.replace(/-/g, '_')}_recovery_s`, r.recovery_s]));
   const checks: Check[] = [
     { name: 'no acknowledged order lost', passed: a.orders_lost === 0, detail: `${a.orders_lost} of ${a.orders_acknowledged} acknowledged orders have neither a committed result nor a dead letter${a.lostSample.length > 0 ? ` (e.g. ${a.lostSample.join(', ')})` : ''}` },
-    ...(params.exactlyOnce ? [{ name: 'no order with two committed results (--exactly-once)', passed: a.orders_duplicated === 0, detail: `${a.orders_duplicated} orders with more than one committed result${a.duplicatedSample.length > 0 ? ` (e.g. ${a.duplicatedSample.join(', ')})` : ''}` }] : []),
+    ...(params.exactlyOnce ? [{ name: 'no order with two committed results (--exactly-once)', passed: a.orders_duplicated === 0, detail: `${a.orders_duplicated} orders with more than one committed result (${a.orders_duplicated_by_stages} processed twice by a stage, ${a.orders_duplicated_on_input} written twice to the order topic by the load)${a.duplicatedSample.length > 0 ? ` (e.g. ${a.duplicatedSample.join(', ')})` : ''}` }] : []),
   ];
   return {
     warmup: { messages: 0, duration_ms: 0, excluded_from_figures: false },
@@ -164,6 +186,8 @@ function chaosOutcome(params: ChaosParams, observed: Observed): ScenarioOutcome 
       orders_send_failed: load.failed,
       orders_lost: a.orders_lost,
       orders_duplicated: a.orders_duplicated,
+      orders_duplicated_on_input: a.orders_duplicated_on_input,
+      orders_duplicated_by_stages: a.orders_duplicated_by_stages,
       orders_dead_lettered: a.orders_dead_lettered,
       orders_unacknowledged_with_result: a.unacknowledged_with_result,
       results_committed: observed.results,
