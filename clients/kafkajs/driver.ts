@@ -245,11 +245,18 @@ class KafkajsProducer implements DriverProducer {
 
   sendInTransaction(messages: readonly OutgoingMessage[], offsets?: TransactionOffsets): Promise<void> {
     return wrap('committing a transaction', async () => {
-      // A replaced producer was fenced in (its InitProducerId waits for the earlier transaction to be decided).
       await this.replaceStale();
-      if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) return;
+      // kafkajs fences the transactional id at a producer's first transaction(), not at connect: its
+      // InitProducerId waits until the earlier transaction is decided, and only then is whether that
+      // one committed its offsets (its answer lost) a stable question. Asked before, a commit still
+      // writing its markers looks undone, and the batch was committed twice.
       const transaction = await this.producer.transaction();
       try {
+        if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) {
+          // Nothing was added to it: kafkajs ends it without a request.
+          await transaction.abort();
+          return;
+        }
         if (messages.length > 0) {
           const batch = [...byTopic(messages)].map(([topic, group]) => ({ topic, messages: group.map(toKafkajsMessage) }));
           await this.placement.sendCovering((topicMessages) => transaction.sendBatch({ acks: -1, compression: KAFKAJS_COMPRESSION[this.options.compression], topicMessages }), batch);

@@ -236,6 +236,44 @@ for (const name of TEST_DRIVERS) {
       expect(received.map((m) => m.value?.toString())).to.deep.equal(['from the first', 'from the second']);
     });
 
+    it('asks whether a transaction already committed only once the transactional id is fenced (the earlier transaction decided)', async () => {
+      const input = await freshTopic(1);
+      const output = await freshTopic(1);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(input, 2));
+      const consumer = await client.consumer({ groupId: uniqueName('group'), topics: [input], fromBeginning: true, maxWaitMs: 100 });
+      cleanup.add(() => consumer.stop());
+      const ends: number[] = [];
+      await consumer.run((batch) => {
+        const last = batch.messages.at(-1);
+        if (last) ends.push(last.offset + 1);
+        return Promise.resolve();
+      });
+      const [end] = await waitFor('a batch', () => (ends.length > 0 ? ends : undefined));
+      const offsets = { consumer, offsets: [{ topic: input, partition: 0, offset: end ?? 0 }] };
+      const transactionalId = uniqueName('tx');
+      const earlier = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
+      cleanup.add(() => earlier.close());
+      await earlier.sendInTransaction([{ topic: output, key: 'a', value: 'from the earlier' }], offsets);
+      const retry = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
+      cleanup.add(() => retry.close());
+      // Were the earlier producer still able to commit when asked, the answer could be stale: it may commit after it.
+      let earlierWhenAsked: 'committed' | 'fenced' | undefined;
+      await retry.sendInTransaction([{ topic: output, key: 'b', value: 'from the retry' }], {
+        ...offsets,
+        alreadyCommitted: async () => {
+          earlierWhenAsked = await earlier.sendInTransaction([{ topic: output, key: 'z', value: 'from a zombie' }]).then(() => 'committed' as const, () => 'fenced' as const);
+          return false;
+        },
+      });
+      expect(earlierWhenAsked).to.equal('fenced');
+      const { received } = await collect([output], uniqueName('reader'));
+      await waitFor('2 committed results', () => (received.length >= 2 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(received.map((m) => m.value?.toString())).to.deep.equal(['from the earlier', 'from the retry']);
+    });
+
     for (const compression of COMPRESSIONS) {
       it(`compression ${compression}: round trip, or a one-line refusal when the driver cannot`, async function () {
         const supported = client.driver.capabilities.compressions.includes(compression);
