@@ -55,7 +55,7 @@ try {
   });
   const summary = (): string => {
     const s = service.stats;
-    return `processed ${s.processed}: ${s.reserved} reserved, ${s.failed} failed, ${s.deadLettered} dead-lettered (${s.retries} retries)`;
+    return `processed ${s.processed}: ${s.reserved} reserved, ${s.failed} failed, ${s.deadLettered} dead-lettered (${s.retries} retries${s.redeliveredSkipped > 0 ? `; ${s.redeliveredSkipped} fetched again after their transaction committed, skipped` : ''})`;
   };
   const ticker = setInterval(() => {
     if (isInteractive()) process.stderr.write(`${stage}: ${summary()}\n`);
