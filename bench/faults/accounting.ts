@@ -12,6 +12,8 @@ export interface FinalRead {
   readonly deadLettered: ReadonlySet<string>;
   /** Copies of each order on the order topic: more than one when the load's producer wrote it twice. */
   readonly orderCopies: ReadonlyMap<string, number>;
+  /** Where each order's results are (partition@offset of the results topic): two far apart were processed in two transactions. */
+  readonly resultPlaces?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Accounting {
@@ -62,7 +64,8 @@ export function accountOrders(acknowledged: ReadonlySet<string>, sent: ReadonlyS
       duplicated += 1;
       if (copies > 1) onInput += 1;
       if (results > Math.max(1, copies)) byStages += 1;
-      if (duplicatedSample.length < 5) duplicatedSample.push(`${id} ×${results} (${copies} ${copies === 1 ? 'copy' : 'copies'} on the order topic)`);
+      const places = read.resultPlaces?.get(id);
+      if (duplicatedSample.length < 5) duplicatedSample.push(`${id} ×${results} (${copies} ${copies === 1 ? 'copy' : 'copies'} on the order topic${places ? `; results at ${places.join(', ')}` : ''})`);
     }
     if (!acknowledged.has(id) && results > 0) unacknowledged += 1;
   }

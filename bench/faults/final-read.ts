@@ -35,6 +35,7 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
   }
   const results = new Map<string, number>();
   const orderCopies = new Map<string, number>();
+  const resultPlaces = new Map<string, string[]>();
   const deadLettered = new Set<string>();
   const reached = new Set<string>();
   const total = [...partitions.values()].reduce((sum, n) => sum + n, 0);
@@ -50,7 +51,10 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
     if (id === undefined) return;
     if (message.topic === topics.deadLetter) deadLettered.add(id);
     else if (message.topic === topics.orders) orderCopies.set(id, (orderCopies.get(id) ?? 0) + 1);
-    else results.set(id, (results.get(id) ?? 0) + 1);
+    else {
+      results.set(id, (results.get(id) ?? 0) + 1);
+      resultPlaces.set(id, [...(resultPlaces.get(id) ?? []), `${message.partition}@${message.offset}`]);
+    }
   };
   const consumer = await client.consumer({ groupId: `${runId}-final-read-${barrierId.slice(0, 8)}`, topics: [topics.orders, topics.results, topics.deadLetter], fromBeginning: true, maxWaitMs: 100 });
   let crashed: Error | undefined;
@@ -69,5 +73,5 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
   } finally {
     await consumer.stop();
   }
-  return { results, deadLettered, orderCopies };
+  return { results, deadLettered, orderCopies, resultPlaces };
 }

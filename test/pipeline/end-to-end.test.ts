@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { DriverAdmin, DriverProducer, KafkaClient } from '../../clients/driver.js';
+import type { DriverProducer } from '../../clients/driver.js';
 import { figuresJson, type Figures } from '../../pipeline/analytics/figures.js';
 import { AvroSingleObjectCodec, decodeInventoryResult, encodeOrderPlaced, ENCODINGS, loadAvroSchema, type Encoding } from '../../pipeline/contracts/codec.js';
 import type { OrderPlaced } from '../../pipeline/contracts/events.js';
@@ -8,8 +8,7 @@ import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-gen
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
 import { DESIGN_EXAMPLE_ORDER, DESIGN_EXAMPLE_ORDER_AVRO } from '../helpers/fixtures.js';
-import { requireDriver, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
-import { Cleanup } from '../helpers/kafka.js';
+import { driverSuite, TEST_DRIVERS } from '../helpers/drivers.js';
 import { createPipelineTopics, headerText, readMessages, settledFigures, startAnalytics, startInventory, type InventorySettings } from '../helpers/pipeline.js';
 
 const START = new Date('2026-02-15T10:00:30.000Z');
@@ -25,24 +24,13 @@ const asWritten = (order: OrderPlaced, encoding: Encoding): string | Buffer => e
 
 for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${driver} driver, ${encoding} (real broker)`, function () {
   this.timeout(120_000);
-  const cleanup = new Cleanup();
-  let kafka: KafkaClient;
-  let admin: DriverAdmin;
-  let ready = false;
-
-  before(async function () {
-    await requireDriver(this, driver);
-    kafka = await testClient(driver, 'pipeline-test');
-    admin = await kafka.admin();
-    ready = true;
-  });
-  afterEach(() => cleanup.run());
-  after(() => (ready ? admin.close() : undefined));
+  const suite = driverSuite(driver, 'pipeline-test');
+  const { cleanup } = suite;
 
   async function publish(topics: PipelineTopics, count: number, seed: number, as: Encoding = encoding): Promise<OrderPlaced[]> {
     const generator = new OrderGenerator({ seed, placedAt: fixedSchedule(START, 1_000) });
     const sent: OrderPlaced[] = [];
-    const publisher = await OrderPublisher.open(kafka, topics.orders, as);
+    const publisher = await OrderPublisher.open(suite.kafka, topics.orders, as);
     cleanup.add(() => publisher.close());
     const recording = {
       next: (): OrderPlaced => {
@@ -57,22 +45,22 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
   }
 
   async function rawProducer(): Promise<DriverProducer> {
-    const producer = await kafka.producer({ idempotent: false, acks: 'all', compression: 'none' });
+    const producer = await suite.kafka.producer({ idempotent: false, acks: 'all', compression: 'none' });
     cleanup.add(() => producer.close());
     return producer;
   }
 
   async function runPipeline(count: number, seed: number, settings: InventorySettings, partitions = 3, as: Encoding = encoding): Promise<{ figures: Figures; orders: OrderPlaced[]; topics: PipelineTopics }> {
-    const topics = await createPipelineTopics(admin, cleanup, partitions);
-    await startInventory(kafka, topics, cleanup, settings);
-    const analytics = await startAnalytics(kafka, topics, cleanup);
+    const topics = await createPipelineTopics(suite.admin, cleanup, partitions);
+    await startInventory(suite.kafka, topics, cleanup, settings);
+    const analytics = await startAnalytics(suite.kafka, topics, cleanup);
     const orders = await publish(topics, count, seed, as);
     return { figures: await settledFigures(analytics, count), orders, topics };
   }
 
   it('turns N orders into N results, and figures right to the cent and to the minute', async () => {
     const { figures, orders, topics } = await runPipeline(150, 11, {});
-    const results = await readMessages(kafka, topics.inventory, 150, cleanup);
+    const results = await readMessages(suite.kafka, topics.inventory, 150, cleanup);
     expect(new Set(results.map((m) => m.key?.toString())).size).to.equal(150);
     // Each result in its order's encoding, and saying so.
     expect(results.every((m) => decodeInventoryResult(m.value, m.headers).ok && m.value?.[0] === (encoding === 'avro' ? 0xc3 : 0x7b))).to.equal(true);
@@ -90,9 +78,9 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
   });
 
   it(`processes and counts an order written by any client in the documented ${encoding}, without a content-type header`, async () => {
-    const topics = await createPipelineTopics(admin, cleanup);
-    await startInventory(kafka, topics, cleanup);
-    const analytics = await startAnalytics(kafka, topics, cleanup);
+    const topics = await createPipelineTopics(suite.admin, cleanup);
+    await startInventory(suite.kafka, topics, cleanup);
+    const analytics = await startAnalytics(suite.kafka, topics, cleanup);
     await (await rawProducer()).send([{ topic: topics.orders, key: 'ORD-000001', value: encoding === 'avro' ? DESIGN_EXAMPLE_ORDER_AVRO : DESIGN_EXAMPLE_ORDER }]);
     const figures = await settledFigures(analytics, 1);
     expect(figures).to.include({ total_orders: 1, reserved: 1 });
@@ -100,9 +88,9 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
   });
 
   it('dead-letters malformed input with its reason and source, keeps going, and loses nothing valid', async () => {
-    const topics = await createPipelineTopics(admin, cleanup, 1);
-    const inventory = await startInventory(kafka, topics, cleanup);
-    const analytics = await startAnalytics(kafka, topics, cleanup);
+    const topics = await createPipelineTopics(suite.admin, cleanup, 1);
+    const inventory = await startInventory(suite.kafka, topics, cleanup);
+    const analytics = await startAnalytics(suite.kafka, topics, cleanup);
     const bad = encoding === 'json' ? badJson() : badAvro();
     const producer = await rawProducer();
     const valid = new OrderGenerator({ seed: 3, placedAt: fixedSchedule(START, 100) });
@@ -114,7 +102,7 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
 
     const figures = await settledFigures(analytics, 4, 4);
     expect(figures).to.include({ total_orders: 4, reserved: 4, malformed: 4 });
-    const deadLetters = await readMessages(kafka, topics.deadLetter, 4, cleanup);
+    const deadLetters = await readMessages(suite.kafka, topics.deadLetter, 4, cleanup);
     expect(deadLetters).to.have.length(4);
     deadLetters.forEach((letter, i) => {
       const [what, value, reason] = bad[i] ?? ['?', '', /^$/];
@@ -131,7 +119,7 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
   it('retries transient errors, then dead-letters what failed on every retry', async () => {
     const always = await runPipeline(20, 21, { trouble: { seed: 2, failureRate: 0, transientErrorRate: 1 }, retry: { maxRetries: 2, backoffMs: 1 } });
     expect(always.figures).to.include({ total_orders: 20, dead_lettered: 20, reserved: 0, failed: 0 });
-    const letters = await readMessages(kafka, always.topics.deadLetter, 20, cleanup);
+    const letters = await readMessages(suite.kafka, always.topics.deadLetter, 20, cleanup);
     expect(letters.map((m) => headerText(m, DLQ_HEADERS.error))).to.satisfy((errors: string[]) => errors.every((e) => e === 'retries_exhausted: simulated transient error on attempt 3; 3 attempts'));
     expect(new Set(letters.map((m) => m.key?.toString()))).to.deep.equal(new Set(always.orders.map((o) => o.order_id)));
 
@@ -157,9 +145,9 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
 
   if (encoding === 'avro') {
     it('reads orders of both encodings and of both OrderPlaced schemas on one topic, and answers each in its own encoding', async () => {
-      const topics = await createPipelineTopics(admin, cleanup, 1);
-      const inventory = await startInventory(kafka, topics, cleanup);
-      const analytics = await startAnalytics(kafka, topics, cleanup);
+      const topics = await createPipelineTopics(suite.admin, cleanup, 1);
+      const inventory = await startInventory(suite.kafka, topics, cleanup);
+      const analytics = await startAnalytics(suite.kafka, topics, cleanup);
       const generator = new OrderGenerator({ seed: 31, placedAt: fixedSchedule(START, 100) });
       const [json, v1, v2] = [generator.next(), generator.next(), generator.next()];
       const newer = loadAvroSchema('order-placed-v2.avsc');
@@ -171,7 +159,7 @@ for (const { driver, encoding } of SUITES) describe(`the pipeline end to end, ${
       ]);
       const figures = await settledFigures(analytics, 3);
       expect(figures).to.include({ total_orders: 3, reserved: 3, malformed: 0 });
-      const results = await readMessages(kafka, topics.inventory, 3, cleanup);
+      const results = await readMessages(suite.kafka, topics.inventory, 3, cleanup);
       expect(results.map((m) => [m.key?.toString(), decodeInventoryResult(m.value, m.headers).ok && m.value?.[0]])).to.deep.equal([[json.order_id, 0x7b], [v1.order_id, 0xc3], [v2.order_id, 0xc3]]);
       expect(inventory.stats).to.include({ processed: 3, reserved: 3, deadLettered: 0 });
     });

@@ -7,14 +7,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import type { DriverAdmin, DriverProducer, KafkaClient } from '../../clients/driver.js';
+import type { DriverAdmin, DriverProducer } from '../../clients/driver.js';
 import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from '../../clients/driver.js';
 import { decodeInventoryResult, encodeOrderPlaced, ENCODINGS } from '../../pipeline/contracts/codec.js';
 import type { OrderPlaced } from '../../pipeline/contracts/events.js';
 import { MAX_ERROR_TEXT } from '../../pipeline/contracts/limits.js';
 import { DLQ_HEADERS, type PipelineTopics } from '../../pipeline/contracts/topics.js';
 import { startCli } from '../helpers/cli.js';
-import { requireDriver, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
+import { driverSuite, TEST_DRIVERS, testClient } from '../helpers/drivers.js';
 import { Cleanup, testBrokers, uniqueName } from '../helpers/kafka.js';
 import { invalidOrder, propertySeed } from '../helpers/order-arbitraries.js';
 import { createPipelineTopics, headerText, readMessages, startInventory } from '../helpers/pipeline.js';
@@ -36,29 +36,18 @@ async function topicsWith(admin: DriverAdmin, cleanup: Cleanup, config: { invent
 
 for (const driver of TEST_DRIVERS) describe(`pipeline: bounded input and dead letters, ${driver} driver (real broker)`, function () {
   this.timeout(120_000);
-  const cleanup = new Cleanup();
-  let kafka: KafkaClient;
-  let admin: DriverAdmin;
-  let ready = false;
-
-  before(async function () {
-    await requireDriver(this, driver);
-    kafka = await testClient(driver, 'bounds-test');
-    admin = await kafka.admin();
-    ready = true;
-  });
-  afterEach(() => cleanup.run());
-  after(() => (ready ? admin.close() : undefined));
+  const suite = driverSuite(driver, 'bounds-test');
+  const { cleanup } = suite;
 
   async function rawProducer(): Promise<DriverProducer> {
-    const producer = await kafka.producer({ idempotent: false, acks: 'all', compression: 'none' });
+    const producer = await suite.kafka.producer({ idempotent: false, acks: 'all', compression: 'none' });
     cleanup.add(() => producer.close());
     return producer;
   }
 
   it(`reads a topic's max.message.bytes${driver === 'confluent' ? ' (the broker default: its promise API cannot)' : ''}`, async () => {
     // An admin of its own: kafkajs's keeps asking for the metadata of topics it created, after their deletion too.
-    const own = await kafka.admin();
+    const own = await suite.kafka.admin();
     cleanup.add(() => own.close());
     const topics = await topicsWith(own, cleanup, { deadLetter: { 'max.message.bytes': '4096' } });
     expect(await own.maxMessageBytes(topics.deadLetter)).to.equal(driver === 'confluent' ? BROKER_DEFAULT_MAX_MESSAGE_BYTES : 4096);
@@ -66,17 +55,17 @@ for (const driver of TEST_DRIVERS) describe(`pipeline: bounded input and dead le
   });
 
   it('dead-letters the 120 KB body of 30,000 empty lines and a 600 KB order_id with their reasons and bounded headers; a valid order after them gets its result', async () => {
-    const topics = await createPipelineTopics(admin, cleanup, 1);
-    const inventory = await startInventory(kafka, topics, cleanup);
+    const topics = await createPipelineTopics(suite.admin, cleanup, 1);
+    const inventory = await startInventory(suite.kafka, topics, cleanup);
     const emptyLines = `{"order_id":"X","items":[${Array(30_000).fill('{}').join(',')}]}`;
     const hugeId = encodeOrderPlaced(validOrder('I'.repeat(600_000)), 'json');
     const longId = encodeOrderPlaced(validOrder('L'.repeat(65)), 'json');
     await (await rawProducer()).send([emptyLines, hugeId, longId, encodeOrderPlaced(validOrder('ORD-AFTER'), 'json')].map((value) => ({ topic: topics.orders, key: null, value })));
 
-    const [result] = await readMessages(kafka, topics.inventory, 1, cleanup);
+    const [result] = await readMessages(suite.kafka, topics.inventory, 1, cleanup);
     expect(result?.key?.toString()).to.equal('ORD-AFTER');
     expect(decodeInventoryResult(result?.value ?? null, result?.headers)).to.deep.include({ ok: true });
-    const letters = await readMessages(kafka, topics.deadLetter, 3, cleanup);
+    const letters = await readMessages(suite.kafka, topics.deadLetter, 3, cleanup);
     expect(letters.map((m) => headerText(m, DLQ_HEADERS.error))).to.satisfy(([first, second, third]: string[]) =>
       /^too_large: 90026 bytes, more than the 32768 an order may have$/.test(first ?? '') && /^too_large: 600\d{3} bytes, /.test(second ?? '') && /^invalid_event: order_id: Too big/.test(third ?? ''),
     );
@@ -92,14 +81,14 @@ for (const driver of TEST_DRIVERS) describe(`pipeline: bounded input and dead le
   it("cuts a dead letter larger than its topic's max.message.bytes to fit, saying so, and goes on", async function () {
     // Its client cannot read a topic's configuration (docs/DESIGN.md, "Input bounds"): the limitation is documented, not hidden.
     if (driver === 'confluent') this.skip();
-    const topics = await topicsWith(admin, cleanup, { deadLetter: { 'max.message.bytes': '4096' } });
-    await startInventory(kafka, topics, cleanup);
+    const topics = await topicsWith(suite.admin, cleanup, { deadLetter: { 'max.message.bytes': '4096' } });
+    await startInventory(suite.kafka, topics, cleanup);
     const big = Buffer.alloc(20_000, 'x');
     await (await rawProducer()).send([
       { topic: topics.orders, key: null, value: big, headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { topic: topics.orders, key: null, value: encodeOrderPlaced(validOrder('ORD-AFTER'), 'json') },
     ]);
-    const [letter] = await readMessages(kafka, topics.deadLetter, 1, cleanup);
+    const [letter] = await readMessages(suite.kafka, topics.deadLetter, 1, cleanup);
     if (!letter) throw new Error('no dead letter');
     expect(headerText(letter, DLQ_HEADERS.error)).to.match(/^invalid_json: /);
     expect(headerText(letter, DLQ_HEADERS.truncated)).to.equal('true');
@@ -108,12 +97,12 @@ for (const driver of TEST_DRIVERS) describe(`pipeline: bounded input and dead le
     expect(letter.headers).to.not.have.property('traceparent');
     expect(letter.value?.equals(big.subarray(0, letter.value.length))).to.equal(true);
     expect(letter.value?.length).to.be.within(1_000, 4_096);
-    const [result] = await readMessages(kafka, topics.inventory, 1, cleanup);
+    const [result] = await readMessages(suite.kafka, topics.inventory, 1, cleanup);
     expect(result?.key?.toString()).to.equal('ORD-AFTER');
   });
 
   it('an inventory whose results its topic cannot take (max.message.bytes=100) exits non-zero with a one-line reason, never idling', async () => {
-    const topics = await topicsWith(admin, cleanup, { inventory: { 'max.message.bytes': '100' } });
+    const topics = await topicsWith(suite.admin, cleanup, { inventory: { 'max.message.bytes': '100' } });
     const brokers = (await testBrokers()).join(',');
     const inventory = startCli(join('pipeline', 'inventory', 'cli.js'), ['--no-env', '--driver', driver, '--brokers', brokers, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('inventory'), '--state', 'memory'], { ...process.env, CI: 'true' });
     cleanup.add(() => inventory.stop('SIGKILL'));

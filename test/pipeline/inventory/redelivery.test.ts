@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import type { DriverAdmin, KafkaClient } from '../../../clients/driver.js';
 import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../../pipeline/producer/produce-orders.js';
-import { requireDriver, TEST_DRIVERS, testClient } from '../../helpers/drivers.js';
+import { driverSuite, TEST_DRIVERS } from '../../helpers/drivers.js';
 import { EVENT_TIME_START } from '../../helpers/fixtures.js';
-import { Cleanup, waitFor } from '../../helpers/kafka.js';
+import { waitFor } from '../../helpers/kafka.js';
 import { createPipelineTopics, readMessages, startInventory } from '../../helpers/pipeline.js';
 import { redeliveringClient } from '../../helpers/redelivering-client.js';
 
@@ -17,30 +16,19 @@ import { redeliveringClient } from '../../helpers/redelivering-client.js';
  */
 for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: orders fetched again after their transaction committed, ${driver} driver (real broker)`, function () {
   this.timeout(120_000);
-  const cleanup = new Cleanup();
-  let kafka: KafkaClient;
-  let admin: DriverAdmin;
-  let ready = false;
-
-  before(async function () {
-    await requireDriver(this, driver);
-    kafka = await testClient(driver, 'redelivery-test');
-    admin = await kafka.admin();
-    ready = true;
-  });
-  afterEach(() => cleanup.run());
-  after(() => (ready ? admin.close() : undefined));
+  const suite = driverSuite(driver, 'redelivery-test');
+  const { cleanup } = suite;
 
   it('--exactly-once: each order has one committed result, and the second delivery is skipped', async () => {
     const count = 200;
-    const topics = await createPipelineTopics(admin, cleanup);
-    const publisher = await OrderPublisher.open(kafka, topics.orders);
+    const topics = await createPipelineTopics(suite.admin, cleanup);
+    const publisher = await OrderPublisher.open(suite.kafka, topics.orders);
     cleanup.add(() => publisher.close());
     await produceOrders(new OrderGenerator({ seed: 9, placedAt: fixedSchedule(EVENT_TIME_START, 50) }), publisher, { count, pacing: { kind: 'batch', batchSize: 50 } });
 
-    const inventory = await startInventory(redeliveringClient(kafka), topics, cleanup, { exactlyOnce: true, flushEvery: 20 });
+    const inventory = await startInventory(redeliveringClient(suite.kafka), topics, cleanup, { exactlyOnce: true, flushEvery: 20 });
     await waitFor('both deliveries of every order handled', () => (inventory.stats.processed + inventory.stats.redeliveredSkipped >= 2 * count ? true : undefined), 60_000);
-    const results = await readMessages(kafka, topics.inventory, count, cleanup);
+    const results = await readMessages(suite.kafka, topics.inventory, count, cleanup);
     // Give a duplicate every chance to show up before asserting there is none.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(results).to.have.length(count);

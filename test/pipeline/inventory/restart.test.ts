@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
-import type { DriverAdmin, DriverName, KafkaClient } from '../../../clients/driver.js';
+import type { DriverName } from '../../../clients/driver.js';
 import { projectRoot } from '../../../kafka/paths.js';
 import { fixedSchedule, OrderGenerator } from '../../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../../pipeline/producer/produce-orders.js';
-import { requireDriver, TEST_DRIVERS, testClient } from '../../helpers/drivers.js';
+import { driverSuite, TEST_DRIVERS } from '../../helpers/drivers.js';
 import { EVENT_TIME_START } from '../../helpers/fixtures.js';
-import { Cleanup, testBrokers, uniqueName, waitFor } from '../../helpers/kafka.js';
+import { testBrokers, uniqueName, waitFor } from '../../helpers/kafka.js';
 import { createPipelineTopics, readMessages, settledFigures, startAnalytics } from '../../helpers/pipeline.js';
 
 /** The inventory command line, as a user runs it, in its own process. */
@@ -33,28 +33,17 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stream and restarted, ${driver} driver (real broker)`, function () {
   this.timeout(120_000);
-  const cleanup = new Cleanup();
-  let kafka: KafkaClient;
-  let admin: DriverAdmin;
-  let ready = false;
-
-  before(async function () {
-    await requireDriver(this, driver);
-    kafka = await testClient(driver, 'restart-test');
-    admin = await kafka.admin();
-    ready = true;
-  });
-  afterEach(() => cleanup.run());
-  after(() => (ready ? admin.close() : undefined));
+  const suite = driverSuite(driver, 'restart-test');
+  const { cleanup } = suite;
 
   /** Publishes `count` orders, runs the inventory CLI with a throttle, SIGKILLs it mid-stream, restarts it, and waits for every outcome. */
   async function crashAndRestart(count: number, extraArgs: string[]) {
-    const topics = await createPipelineTopics(admin, cleanup);
+    const topics = await createPipelineTopics(suite.admin, cleanup);
     const brokers = await testBrokers();
     const args = ['--driver', driver satisfies DriverName, '--order-topic', topics.orders, '--inventory-topic', topics.inventory, '--dlq-topic', topics.deadLetter, '--group', uniqueName('inventory'), '--throttle-ms', '5', '--initial-stock', '100000', ...extraArgs];
-    const analytics = await startAnalytics(kafka, topics, cleanup);
+    const analytics = await startAnalytics(suite.kafka, topics, cleanup);
 
-    const publisher = await OrderPublisher.open(kafka, topics.orders);
+    const publisher = await OrderPublisher.open(suite.kafka, topics.orders);
     cleanup.add(() => publisher.close());
     await produceOrders(new OrderGenerator({ seed: 5, placedAt: fixedSchedule(EVENT_TIME_START, 50) }), publisher, { count, pacing: { kind: 'batch', batchSize: 100 } });
 
@@ -86,7 +75,7 @@ for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stre
     expect(figures).to.include({ total_orders: count, reserved: count, failed: 0, dead_lettered: 0, pending: 0 });
 
     // The restart may redeliver what was processed but not committed: duplicates on the topic, never in the figures.
-    const results = await readMessages(kafka, topics.inventory, count, cleanup);
+    const results = await readMessages(suite.kafka, topics.inventory, count, cleanup);
     expect(new Set(results.map((m) => m.key?.toString())).size).to.equal(count);
 
     second.child.kill('SIGTERM');
@@ -99,7 +88,7 @@ for (const driver of TEST_DRIVERS) describe(`pipeline/inventory: killed mid-stre
     const { topics, figures } = await crashAndRestart(count, ['--exactly-once']);
     expect(figures).to.include({ total_orders: count, reserved: count, pending: 0 });
     // readMessages reads committed data only (kafkajs's default): aborted results are not there.
-    const results = await readMessages(kafka, topics.inventory, count, cleanup);
+    const results = await readMessages(suite.kafka, topics.inventory, count, cleanup);
     // Give a duplicate every chance to show up before asserting there is none.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(results).to.have.length(count);
