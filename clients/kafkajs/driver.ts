@@ -233,9 +233,12 @@ class KafkajsProducer implements DriverProducer {
         return;
       }
       try {
-        // kafkajs took the failed records' sequence numbers back: the same records again get the same ones.
         const send = () => this.placement.sendCovering((topicMessages) => this.producer.sendBatch({ acks: this.acks, compression, topicMessages }), batch);
-        await deliverWithin(this.deliveryTimeoutMs, send, (error) => isTransient(driverError(error, 'sending')));
+        // Never made again whole by an idempotent producer: kafkajs keeps the sequence numbers of the
+        // partitions that were answered before the send failed, so their records would go again
+        // under new ones, and the broker would write them twice (bench:chaos saw orders twice on
+        // the order topic after a leader kill). kafkajs's own retry (above) covers the delivery timeout.
+        await (this.options.idempotent ? send() : deliverWithin(this.deliveryTimeoutMs, send, (error) => isTransient(driverError(error, 'sending'))));
       } catch (error) {
         if (this.options.idempotent) this.stale = true;
         throw error;
@@ -412,8 +415,10 @@ class KafkajsClient implements KafkaClient {
       createPartitioner: placement.partitioner,
       allowAutoTopicCreation: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
-      // Bounded retries: a send to a dead cluster must fail, not hang.
-      retry: { retries: this.options.retries ?? 5, initialRetryTime: 100 },
+      // Bounded retries: a send to a dead cluster must fail, not hang. With a delivery timeout,
+      // kafkajs itself keeps making a failed send again for that long (about a second apart): its
+      // retry goes only to the brokers that have not answered.
+      retry: this.options.deliveryTimeoutMs ? { retries: Math.ceil(this.options.deliveryTimeoutMs / 1_000), initialRetryTime: 100, maxRetryTime: 1_000 } : { retries: this.options.retries ?? 5, initialRetryTime: 100 },
     });
     const connected = async (): Promise<Producer> => {
       const producer = create();

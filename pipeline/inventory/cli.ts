@@ -51,6 +51,7 @@ try {
     exactlyOnce: args['exactly-once'],
     state: args.state,
     onRetry: (what, error) => process.stderr.write(`${stage}: ${what} failed, trying again: ${errorText(error)}\n`),
+    onNotice: (text) => process.stderr.write(`${stage}: ${text}\n`),
     eventTimeWindow: { maxAgeMs: args['max-event-age-s'] * 1000, maxAheadMs: args['max-event-ahead-s'] * 1000 },
   });
   const summary = (): string => {

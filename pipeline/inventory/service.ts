@@ -34,6 +34,8 @@ export interface InventoryServiceOptions extends StageConsumerOptions {
   readonly state?: StateMode;
   /** Told of each Kafka operation that failed and is tried again (a broker failing over). */
   readonly onRetry?: (what: string, error: unknown) => void;
+  /** Told, in a line, what a retry found: whether a transaction whose answer was lost had committed. */
+  readonly onNotice?: (text: string) => void;
   /** placed_at must lie in this window around the stage's clock, else event_time_out_of_range (undefined: no window; the command line always sets one). */
   readonly eventTimeWindow?: EventTimeWindow;
 }
@@ -133,7 +135,11 @@ export class InventoryService {
         if (this.options.exactlyOnce) {
           const transactional = await this.transactionalProducer(batch.topic, batch.partition);
           await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] }, {
-            committed: () => this.offsetCommitted(batch.topic, batch.partition, next),
+            committed: async () => {
+              const committed = await this.offsetCommitted(batch.topic, batch.partition, next);
+              this.options.onNotice?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}: its failed attempt had ${committed ? 'committed (nothing is sent again)' : 'not committed (it is made again)'}`);
+              return committed;
+            },
             onRetry: (error) => this.options.onRetry?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}`, error),
           });
           this.transactionCommitted.set(partitionKey, next);

@@ -1,15 +1,17 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import type { KafkaClient } from '../../clients/driver.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DriverAdmin, KafkaClient } from '../../clients/driver.js';
 import { openClient } from '../../clients/registry.js';
 import { describeCluster } from '../../kafka/cluster.js';
-import { kafkaJavaTools, localBrokerOptions } from '../../kafka/local-broker.js';
+import { kafkaJavaTools, localBrokerOptions, runningNodePid } from '../../kafka/local-broker.js';
 import { runCommand } from '../../kafka/toolchain.js';
 import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
 import { envWithout, runCli } from '../helpers/cli.js';
-import { Cleanup, freePortRun, uniqueName } from '../helpers/kafka.js';
+import { requireDriver, TEST_DRIVERS } from '../helpers/drivers.js';
+import { Cleanup, freePortRun, uniqueName, waitFor } from '../helpers/kafka.js';
 import { settledFigures, startAnalytics, startInventory } from '../helpers/pipeline.js';
 import { processesMentioning, tempDir } from '../helpers/processes.js';
 
@@ -78,6 +80,53 @@ describe('a three-node local cluster (kafka:up --nodes 3) running the pipeline',
       expect(header, topic).to.match(/Configs: .*min\.insync\.replicas=2/);
     }
   });
+
+  for (const driver of TEST_DRIVERS) {
+    it(`${driver}: an idempotent send that one broker left unanswered is made again without writing twice what another broker acknowledged`, async function () {
+      await requireDriver(this, driver);
+      // Requests time out fast and the library retries little, so that a send fails and is made again
+      // (within the delivery timeout) while the broker is stopped.
+      const client = await openClient(driver, { brokers: brokers(), clientId: uniqueName('partial-send'), logLevel: 'error', requestTimeoutMs: 500, retries: 1, deliveryTimeoutMs: 20_000 });
+      const admin = await client.admin();
+      cleanup.add(() => admin.close());
+      const { answered, stopped, stoppedLeader } = await topicsOnTwoBrokers(admin);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      const pid = runningNodePid(localBrokerOptions({ ...env, KAFKA_NODES: '3' }), stoppedLeader);
+      if (pid === undefined) throw new Error(`node ${stoppedLeader} is not running`);
+      // Stopped for less than the broker session timeout (9 s): it stays in the cluster, leading its topic.
+      process.kill(pid, 'SIGSTOP');
+      const resumed = sleep(6_000).then(() => process.kill(pid, 'SIGCONT'));
+      cleanup.add(() => resumed);
+      await producer.send([{ topic: answered, key: 'a', value: 'once' }, { topic: stopped, key: 'b', value: 'once' }]);
+      await resumed;
+      expect((await admin.endOffsets(answered))[0]?.high, 'copies of the record the running broker acknowledged').to.equal(1);
+      expect((await admin.endOffsets(stopped))[0]?.high, 'copies of the record the stopped broker took later').to.equal(1);
+    });
+  }
+
+  /** Two one-partition topics of one replica, led by different brokers. */
+  async function topicsOnTwoBrokers(admin: DriverAdmin): Promise<{ answered: string; stopped: string; stoppedLeader: number }> {
+    const leaderOf = (topic: string): Promise<number> => waitFor(`a leader of ${topic}`, async () => {
+      // Just created, a topic may not be in a broker's metadata yet.
+      const leader = (await admin.partitionLeaders(topic).catch(() => new Map<number, number>())).get(0);
+      return leader !== undefined && leader >= 0 ? leader : undefined;
+    });
+    const create = async (prefix: string): Promise<string> => {
+      const topic = uniqueName(prefix);
+      await admin.createTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+      cleanup.add(() => admin.deleteTopics([topic]));
+      return topic;
+    };
+    const answered = await create('answered');
+    const leader = await leaderOf(answered);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const stopped = await create('stopped');
+      const stoppedLeader = await leaderOf(stopped);
+      if (stoppedLeader !== leader) return { answered, stopped, stoppedLeader };
+    }
+    throw new Error(`eight topics in a row were led by broker ${leader}`);
+  }
 
   it('kafka:down stops every node', async () => {
     const down = await runCli('kafka/cli.js', ['down', '--nodes', '3'], env);
