@@ -6,8 +6,6 @@ import {
   ConfigResourceTypes,
   Consumer,
   FetchIsolationLevels,
-  GenericError,
-  MultipleErrors,
   Producer,
   type Message,
   type MessagesStream,
@@ -35,67 +33,9 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
-import { DriverError, errorText, isTransient, type DriverErrorCode } from '../errors.js';
+import { DriverError, isTransient } from '../errors.js';
+import { carries, driverError, lostMembership, wrap } from './errors.js';
 import { byPartition, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
-
-const API_CODES: readonly [string, DriverErrorCode][] = [
-  ['TOPIC_ALREADY_EXISTS', 'TOPIC_EXISTS'],
-  ['UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC'],
-  ['MESSAGE_TOO_LARGE', 'MESSAGE_TOO_LARGE'],
-  ['RECORD_LIST_TOO_LARGE', 'MESSAGE_TOO_LARGE'],
-  ['INVALID_PRODUCER_EPOCH', 'FENCED'],
-  ['PRODUCER_FENCED', 'FENCED'],
-  ['NON_EMPTY_GROUP', 'GROUP_ACTIVE'],
-];
-
-/** Whether the error, or one inside it, has `property` equal to `value`. */
-function carries(error: unknown, property: string, value: unknown): boolean {
-  if (error instanceof MultipleErrors) return error.findBy(property, value) !== null;
-  if (error instanceof GenericError) return error.findBy(property, value) !== null;
-  return false;
-}
-
-/**
- * The distinct messages at the bottom of nested MultipleErrors ("produce failed 6 times" holds the
- * network or protocol errors that say why), at most five: what the one-line message needs.
- */
-function innermostMessages(error: unknown): string[] {
-  const found = new Set<string>();
-  const walk = (e: unknown, depth: number): void => {
-    if (e instanceof AggregateError && e.errors.length > 0 && depth < 5) for (const inner of e.errors) walk(inner, depth + 1);
-    else if (depth > 0) found.add(errorText(e));
-  };
-  walk(error, 0);
-  return [...found].slice(0, 5);
-}
-
-/**
- * A transaction's offsets refused because the library's consumer holds a membership the group has
- * dropped (the library does not always join again after its coordinator moved).
- */
-function lostMembership(error: unknown): boolean {
-  const offsetsRefused = errorText(error).includes('TxnOffsetCommit') || innermostMessages(error).some((m) => m.includes('TxnOffsetCommit'));
-  return ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID'].some((id) => carries(error, 'apiId', id)) || (offsetsRefused && carries(error, 'apiId', 'NOT_COORDINATOR'));
-}
-
-function driverError(error: unknown, doing: string): DriverError {
-  let code: DriverErrorCode = API_CODES.find(([apiId]) => carries(error, 'apiId', apiId))?.[1] ?? 'FAILED';
-  if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_NETWORK')) code = 'UNREACHABLE';
-  else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_TIMEOUT')) code = 'TIMEOUT';
-  else if (code === 'FAILED' && carries(error, 'code', 'PLT_KFK_UNSUPPORTED_COMPRESSION')) code = 'UNSUPPORTED';
-  const retriable = carries(error, 'canRetry', true);
-  const causes = innermostMessages(error);
-  const detail = causes.length > 0 ? `${errorText(error)} (${causes.join('; ')})` : errorText(error);
-  return new DriverError(code, `${doing}: ${detail}`, { cause: error, retriable });
-}
-
-async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof DriverError ? error : driverError(error, doing);
-  }
-}
 
 /** Connection settings every platformatic client takes from ClientOptions. */
 function baseOptions(options: ClientOptions) {
