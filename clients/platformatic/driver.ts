@@ -34,7 +34,7 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { DriverError, isTransient } from '../errors.js';
-import { carries, driverError, lostMembership, wrap } from './errors.js';
+import { carries, driverError, lostMembership, wrap, writtenPartitions } from './errors.js';
 import { byPartition, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
 
 /** Connection settings every platformatic client takes from ClientOptions. */
@@ -75,12 +75,6 @@ function toProduced(messages: readonly OutgoingMessage[]): MessageToProduce[] {
 
 /** Java's default partitioner before the modulo (murmur2, made positive by masking); a null key goes to partition 0. */
 const partitionHash = (key: Buffer | undefined): number => (key ? murmur2(key) & 0x7fffffff : 0);
-
-/** The partitions ("topic:partition") a failed send did write: the library lists them on the error it fails with. */
-function writtenPartitions(error: unknown): string[] {
-  const produced = (error as { produced?: { offsets?: readonly { topic: string; partition: number }[] } } | null)?.produced;
-  return (produced?.offsets ?? []).map((o) => `${o.topic}:${o.partition}`);
-}
 
 /** The library's types promise a key and value, but a null one arrives as undefined. */
 const nullable = (bytes: Buffer | undefined): Buffer | null => bytes ?? null;

@@ -72,3 +72,8 @@ export async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T>
   }
 }
 
+/** The partitions ("topic:partition") a failed send did write: the library lists them on the error it fails with. */
+export function writtenPartitions(error: unknown): string[] {
+  const produced = (error as { produced?: { offsets?: readonly { topic: string; partition: number }[] } } | null)?.produced;
+  return (produced?.offsets ?? []).map((o) => `${o.topic}:${o.partition}`);
+}
