@@ -154,7 +154,9 @@ export interface DriverConsumer {
   readonly groupId: string;
   /**
    * Joins the group and calls the handler for each batch, one batch at a time, until stop().
-   * Resolves once consuming has started; a handler that throws crashes the consumer.
+   * Resolves once consuming has started; a handler that throws crashes the consumer. A message of
+   * a batch the handler finished (it returned while the context was active) is never handed over
+   * again by this consumer, even where the library restarts from committed offsets that lag it.
    */
   run(handler: BatchHandler): Promise<void>;
   /** Commits the group's offsets. */

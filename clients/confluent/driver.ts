@@ -25,6 +25,7 @@ import type {
   TransactionOffsets,
 } from '../driver.js';
 import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from '../driver.js';
+import { HandledOffsets } from '../handled-offsets.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
 import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer } from '../support.js';
 import { loadConfluentLibrary, type RdAdmin, type RdConfig, type RdConsumedMessage, type RdConsumer, type RdError, type RdKafka, type RdLogger, type RdOutgoingMessage, type RdProducer, type RdTopicMessages } from './library.js';
@@ -261,6 +262,8 @@ class ConfluentConsumer implements DriverConsumer {
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private readonly crashListeners: ((error: Error) => void)[] = [];
+  /** What the handler finished: a restart in place from lagging committed offsets does not hand it over again. */
+  private readonly handled = new HandledOffsets();
 
   constructor(
     readonly raw: RdConsumer,
@@ -279,10 +282,12 @@ class ConfluentConsumer implements DriverConsumer {
         eachBatchAutoResolve: true,
         eachBatch: async (payload) => {
           const { batch } = payload;
-          const messages = batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message));
+          const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
+          if (consumed.messages.length === 0) return;
           const context = { isActive: () => !this.stopping && payload.isRunning() && !payload.isStale() };
           try {
-            await handler({ topic: batch.topic, partition: batch.partition, messages }, context);
+            await handler(consumed, context);
+            if (context.isActive()) this.handled.finished(consumed);
           } catch (error) {
             // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
             this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));

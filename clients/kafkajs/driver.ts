@@ -32,6 +32,7 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
+import { HandledOffsets } from '../handled-offsets.js';
 import { DriverError, errorText, isTransient, type DriverErrorCode } from '../errors.js';
 import { byTopic, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, packageVersion, toBuffer, withHeartbeat } from '../support.js';
 import { KAFKAJS_COMPRESSION, registerCodecs } from './codecs.js';
@@ -308,6 +309,8 @@ class KafkajsConsumer implements DriverConsumer {
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private readonly crashListeners: ((error: Error) => void)[] = [];
+  /** What the handler finished: a restart in place from lagging committed offsets does not hand it over again. */
+  private readonly handled = new HandledOffsets();
 
   constructor(
     private readonly consumer: Consumer,
@@ -338,10 +341,12 @@ class KafkajsConsumer implements DriverConsumer {
         eachBatchAutoResolve: true,
         eachBatch: async (payload) => {
           const { batch } = payload;
-          const messages = batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message));
+          const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
+          if (consumed.messages.length === 0) return;
           const context = { isActive: () => !this.stopping && payload.isRunning() && !payload.isStale() };
           try {
-            await withHeartbeat(2_000, () => payload.heartbeat(), () => handler({ topic: batch.topic, partition: batch.partition, messages }, context));
+            await withHeartbeat(2_000, () => payload.heartbeat(), () => handler(consumed, context));
+            if (context.isActive()) this.handled.finished(consumed);
           } catch (error) {
             // kafkajs would retry the batch and restart; the contract says a throwing handler crashes the consumer.
             this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));

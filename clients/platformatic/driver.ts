@@ -33,6 +33,7 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
+import { HandledOffsets } from '../handled-offsets.js';
 import { DriverError, isTransient } from '../errors.js';
 import { carries, driverError, lostMembership, wrap, writtenPartitions } from './errors.js';
 import { byPartition, closingOnFailure, deliverWithin, maxMessageBytesValue, createMissingTopics, MAX_MESSAGE_BYTES, GroupCommitQueue, MAX_MERGED_REQUEST_BYTES, messageBytes, murmur2, packageVersion, SerialQueue, toBuffer } from '../support.js';
@@ -336,11 +337,10 @@ class PlatformaticConsumer implements DriverConsumer {
   /** Since when the stream has failed without a fetch answered in between; undefined while it reads. */
   private failingSince: number | undefined;
   /**
-   * Per partition, the offset after the last batch handled. A stream made by a recovery starts at
-   * the committed offsets, which may lag what was handled since (a transaction still being retried
-   * when the stream was made): what was handled is not handed over again.
+   * What the handler finished: a stream made by a recovery starts at the committed offsets, which
+   * may lag it (a transaction still being retried when the stream was made).
    */
-  private readonly handledUpTo = new Map<string, bigint>();
+  private readonly handled = new HandledOffsets();
   /** A recovery is under way. */
   private recovering = false;
   /** The next recovery replaces the library's consumer (its connections or its group state went bad). */
@@ -477,10 +477,8 @@ class PlatformaticConsumer implements DriverConsumer {
       const stream = this.stream;
       if (!this.paused && stream) {
         for (let message = stream.read() as Message | null; message !== null; message = stream.read() as Message | null) {
-          const where = `${message.topic}:${message.partition}`;
-          if (message.offset < (this.handledUpTo.get(where) ?? -1n)) continue;
           messages.push(consumedMessage(message));
-          this.lastMessages.set(where, message);
+          this.lastMessages.set(`${message.topic}:${message.partition}`, message);
         }
       }
       if (messages.length === 0) {
@@ -492,11 +490,11 @@ class PlatformaticConsumer implements DriverConsumer {
         this.wake = undefined;
         continue;
       }
-      for (const batch of byPartition(messages)) {
+      for (const batch of byPartition(messages).map((consumed) => this.handled.unhandled(consumed))) {
         if (!context.isActive()) break;
+        if (batch.messages.length === 0) continue;
         await handler(batch, context);
-        const last = batch.messages.at(-1);
-        if (last) this.handledUpTo.set(`${batch.topic}:${batch.partition}`, BigInt(last.offset) + 1n);
+        if (context.isActive()) this.handled.finished(batch);
       }
     }
   }

@@ -56,7 +56,7 @@ try {
   });
   const summary = (): string => {
     const s = service.stats;
-    return `processed ${s.processed}: ${s.reserved} reserved, ${s.failed} failed, ${s.deadLettered} dead-lettered (${s.retries} retries${s.redeliveredSkipped > 0 ? `; ${s.redeliveredSkipped} fetched again after their transaction committed, skipped` : ''})`;
+    return `processed ${s.processed}: ${s.reserved} reserved, ${s.failed} failed, ${s.deadLettered} dead-lettered (${s.retries} retries)`;
   };
   const ticker = setInterval(() => {
     if (isInteractive()) process.stderr.write(`${stage}: ${summary()}\n`);

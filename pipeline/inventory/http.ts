@@ -6,7 +6,7 @@ export function buildInventoryServer(stats: () => Readonly<InventoryStats>): Fas
   const app = Fastify({ logger: false });
   app.get('/metrics', () => {
     const s = stats();
-    return { processed: s.processed, reserved: s.reserved, failed: s.failed, dead_lettered: s.deadLettered, retries: s.retries, redelivered_skipped: s.redeliveredSkipped };
+    return { processed: s.processed, reserved: s.reserved, failed: s.failed, dead_lettered: s.deadLettered, retries: s.retries };
   });
   app.get('/health', () => ({ status: 'ok' }));
   return app;

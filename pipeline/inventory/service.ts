@@ -46,8 +46,6 @@ export interface InventoryStats {
   failed: number;
   deadLettered: number;
   retries: number;
-  /** Orders fetched again after their transaction had committed (exactly-once), skipped. */
-  redeliveredSkipped: number;
 }
 
 /**
@@ -70,16 +68,8 @@ export class InventoryService {
   restoredRecords = 0;
   /** With exactlyOnce: one transactional producer per input partition, made on first use. */
   private readonly transactional = new Map<string, Promise<DriverProducer>>();
-  /**
-   * With exactlyOnce: per input partition, the offset after the last one this process committed in
-   * a transaction. A consumer that restarts in place (kafkajs does, after a broker error) fetches its
-   * committed offsets again, and without KIP-447's require_stable a fetch while that transaction's
-   * markers are still being written answers the offset before it: those orders come again, and
-   * processing them twice would commit two results.
-   */
-  private readonly transactionCommitted = new Map<string, number>();
   private readonly crashListeners: ((error: Error) => void)[] = [];
-  readonly stats: InventoryStats = { processed: 0, reserved: 0, failed: 0, deadLettered: 0, retries: 0, redeliveredSkipped: 0 };
+  readonly stats: InventoryStats = { processed: 0, reserved: 0, failed: 0, deadLettered: 0, retries: 0 };
 
   constructor(
     private readonly client: KafkaClient,
@@ -126,7 +116,6 @@ export class InventoryService {
       let outgoing: OutgoingMessage[] = [];
       let outgoingBytes = 0;
       let lastOffset: number | undefined;
-      const partitionKey = `${batch.topic}/${batch.partition}`;
       const flush = async (): Promise<void> => {
         if (lastOffset === undefined) return;
         const next = lastOffset + 1;
@@ -142,7 +131,6 @@ export class InventoryService {
             },
             onRetry: (error) => this.options.onRetry?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}`, error),
           });
-          this.transactionCommitted.set(partitionKey, next);
         } else {
           // At least once with a changelog: the decisions are committed before their results go out,
           // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
@@ -155,13 +143,8 @@ export class InventoryService {
         outgoingBytes = 0;
         lastOffset = undefined;
       };
-      const committedNext = this.transactionCommitted.get(partitionKey) ?? -1;
       for (const message of batch.messages) {
         if (!context.isActive()) break;
-        if (message.offset < committedNext) {
-          this.stats.redeliveredSkipped += 1;
-          continue;
-        }
         if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
         const outcome = await this.processor.process(message.value, message.headers);
         this.count(outcome);

@@ -125,6 +125,27 @@ for (const name of TEST_DRIVERS) {
       expect(second.received.map((m) => m.offset)).to.deep.equal([10, 11, 12, 13, 14]);
     });
 
+    it('never hands a finished batch over again, though the group fetches committed offsets that lag it (a rebalance)', async () => {
+      const topic = await freshTopic(2);
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
+      cleanup.add(() => producer.close());
+      await producer.send(messagesFor(topic, 20, 'first'));
+      const groupId = uniqueName('group');
+      // Nothing is committed: every rebalance starts the group's partitions again from the beginning.
+      const first = await collect([topic], groupId, false);
+      await waitFor('the first 20', () => (first.received.length >= 20 ? true : undefined));
+      // A second member takes one partition (it reads it from the beginning), then leaves: the first gets it back.
+      const second = await collect([topic], groupId, false);
+      await waitFor('the second member assigned a partition', () => (second.received.length > 0 ? true : undefined), 60_000);
+      await second.consumer.stop();
+
+      await producer.send(messagesFor(topic, 20, 'second'));
+      await waitFor('the next 20 at the first member', () => (first.received.filter((m) => m.value?.toString().startsWith('second')).length >= 20 ? true : undefined), 60_000);
+      const handedOver = first.received.map((m) => `${m.partition}@${m.offset}`);
+      expect(handedOver.length, 'messages handed over to the first member twice').to.equal(new Set(handedOver).size);
+      expect(handedOver).to.have.length(40);
+    });
+
     it('pauses and resumes fetching', async () => {
       const topic = await freshTopic(1);
       const producer = await client.producer({ idempotent: false, acks: 'leader', compression: 'none' });

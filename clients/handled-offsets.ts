@@ -1,0 +1,33 @@
+import type { ConsumedBatch } from './driver.js';
+
+/**
+ * Per partition, the offset after the last batch a consumer's handler finished, so that the
+ * consumer never hands those messages over again while it lives. A client library that restarts
+ * its consumer in place (kafkajs after a broker error, platformatic's new stream, a rebalance that
+ * gives a partition back) starts again from the group's committed offsets. These can lag what was
+ * handled: at least once, the commit of a finished batch may still be pending; exactly once,
+ * an offset fetch made while the transaction's markers are still being written answers the offset
+ * before it (no KIP-447 require_stable in these clients), and the orders would be processed twice.
+ */
+export class HandledOffsets {
+  private readonly next = new Map<string, number>();
+
+  /** The batch without the messages its partition's handler finished already. */
+  unhandled(batch: ConsumedBatch): ConsumedBatch {
+    const next = this.next.get(partitionKey(batch));
+    if (next === undefined) return batch;
+    return { ...batch, messages: batch.messages.filter((message) => message.offset >= next) };
+  }
+
+  /** The handler finished every message of `batch` (it returned while its context was still active). */
+  finished(batch: ConsumedBatch): void {
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    const key = partitionKey(batch);
+    this.next.set(key, Math.max(this.next.get(key) ?? -1, last.offset + 1));
+  }
+}
+
+function partitionKey(batch: Pick<ConsumedBatch, 'topic' | 'partition'>): string {
+  return `${batch.topic}\u0000${batch.partition}`;
+}
