@@ -410,9 +410,9 @@ class PlatformaticConsumer implements DriverConsumer {
    * metadata it had: while a broker is down (killed, paused, or a leader not elected yet) that
    * fails at once. A retriable error gets a new stream on fresh metadata, from the committed
    * offsets (what was handed out and not committed comes again, as after a rebalance). An error
-   * the library does not classify (bench:chaos saw "fetch failed 6 times. (Out of bounds.)", the
-   * library misreading fetch responses after a broker was paused, on every retry) gets a new
-   * library consumer, with connections of its own. Either for as long as RECOVERY_LIMIT_MS without
+   * the library does not classify (bench:chaos saw "fetch failed 6 times. (Out of bounds.)": it
+   * misread the tagged fields of a moved leader's answers, now patched) gets a new library
+   * consumer, with connections of its own. Either for as long as RECOVERY_LIMIT_MS without
    * a fetch answered; a protocol error that is not retriable, or a longer failure, crashes it.
    */
   private recover(error: DriverError, libraryFailed = false): void {
