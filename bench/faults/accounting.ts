@@ -6,14 +6,12 @@
  */
 
 export interface FinalRead {
-  /** Committed results per order_id (read_committed, to the end offsets). */
-  readonly results: ReadonlyMap<string, number>;
+  /** Each order's committed results (read_committed, to the end offsets), as partition@offset of the results topic: two far apart were processed in two transactions. */
+  readonly results: ReadonlyMap<string, readonly string[]>;
   /** The order_ids of the committed dead letters. */
   readonly deadLettered: ReadonlySet<string>;
   /** Copies of each order on the order topic: more than one when the load's producer wrote it twice. */
   readonly orderCopies: ReadonlyMap<string, number>;
-  /** Where each order's results are (partition@offset of the results topic): two far apart were processed in two transactions. */
-  readonly resultPlaces?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Accounting {
@@ -44,7 +42,7 @@ export function accountOrders(acknowledged: ReadonlySet<string>, sent: ReadonlyS
   let dead = 0;
   const lostSample: string[] = [];
   for (const id of acknowledged) {
-    const results = read.results.get(id) ?? 0;
+    const results = read.results.get(id)?.length ?? 0;
     if (results === 1) one += 1;
     if (results === 0 && read.deadLettered.has(id)) dead += 1;
     if (results === 0 && !read.deadLettered.has(id)) {
@@ -58,14 +56,14 @@ export function accountOrders(acknowledged: ReadonlySet<string>, sent: ReadonlyS
   const duplicatedSample: string[] = [];
   // Over every order sent: a send that timed out may still have been written, and then processed twice.
   for (const id of sent) {
-    const results = read.results.get(id) ?? 0;
+    const places = read.results.get(id) ?? [];
+    const results = places.length;
     const copies = read.orderCopies.get(id) ?? 0;
     if (results > 1) {
       duplicated += 1;
       if (copies > 1) onInput += 1;
       if (results > Math.max(1, copies)) byStages += 1;
-      const places = read.resultPlaces?.get(id);
-      if (duplicatedSample.length < 5) duplicatedSample.push(`${id} ×${results} (${copies} ${copies === 1 ? 'copy' : 'copies'} on the order topic${places ? `; results at ${places.join(', ')}` : ''})`);
+      if (duplicatedSample.length < 5) duplicatedSample.push(`${id} ×${results} (${copies} ${copies === 1 ? 'copy' : 'copies'} on the order topic; results at ${places.join(', ')})`);
     }
     if (!acknowledged.has(id) && results > 0) unacknowledged += 1;
   }

@@ -33,9 +33,8 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
   } finally {
     await producer.close();
   }
-  const results = new Map<string, number>();
+  const results = new Map<string, string[]>();
   const orderCopies = new Map<string, number>();
-  const resultPlaces = new Map<string, string[]>();
   const deadLettered = new Set<string>();
   const reached = new Set<string>();
   const total = [...partitions.values()].reduce((sum, n) => sum + n, 0);
@@ -52,8 +51,9 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
     if (message.topic === topics.deadLetter) deadLettered.add(id);
     else if (message.topic === topics.orders) orderCopies.set(id, (orderCopies.get(id) ?? 0) + 1);
     else {
-      results.set(id, (results.get(id) ?? 0) + 1);
-      resultPlaces.set(id, [...(resultPlaces.get(id) ?? []), `${message.partition}@${message.offset}`]);
+      const places = results.get(id) ?? [];
+      places.push(`${message.partition}@${message.offset}`);
+      results.set(id, places);
     }
   };
   const consumer = await client.consumer({ groupId: `${runId}-final-read-${barrierId.slice(0, 8)}`, topics: [topics.orders, topics.results, topics.deadLetter], fromBeginning: true, maxWaitMs: 100 });
@@ -73,5 +73,5 @@ export async function readCommittedOutcome(client: KafkaClient, topics: { orders
   } finally {
     await consumer.stop();
   }
-  return { results, deadLettered, orderCopies, resultPlaces };
+  return { results, deadLettered, orderCopies };
 }

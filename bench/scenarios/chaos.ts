@@ -49,7 +49,7 @@ export async function runChaos(context: BenchContext, params: ChaosParams, broke
   context.progress.phase('final read: results and dead letters, read_committed, to the end offsets');
   const read = await readCommittedOutcome(context.client, { orders: run.topics.orders, results: run.topics.inventory, deadLetter: run.topics.deadLetter }, context.runId, params.timeoutS * 1000);
   context.progress.done();
-  const results = [...read.results.values()].reduce((sum, n) => sum + n, 0);
+  const results = [...read.results.values()].reduce((sum, places) => sum + places.length, 0);
   return chaosOutcome(params, { load, events, arrivals: run.live.arrivals, endMs, accounting: accountOrders(load.acknowledged, load.sent, read), results, liveRestarts: run.live.restarts, brokerFaults });
 }
 
