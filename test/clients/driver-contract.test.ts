@@ -1,6 +1,6 @@
 /** One contract, every driver, the real broker: what the harness relies on a driver for. */
 import { expect } from 'chai';
-import type { ConsumedMessage, DriverAdmin, DriverConsumer, KafkaClient, OutgoingMessage } from '../../clients/driver.js';
+import type { ConsumedMessage, DriverAdmin, DriverConsumer, DriverProducer, KafkaClient, OutgoingMessage, ProducerOptions } from '../../clients/driver.js';
 import { COMPRESSIONS } from '../../clients/driver.js';
 import { DriverError } from '../../clients/errors.js';
 import { openClient } from '../../clients/registry.js';
@@ -38,6 +38,16 @@ for (const name of TEST_DRIVERS) {
       return topic;
     }
 
+    /** A producer closed after the test: idempotent, acks=all and uncompressed unless told otherwise. */
+    async function openProducer(options: Partial<ProducerOptions> = {}): Promise<DriverProducer> {
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none', ...options });
+      cleanup.add(() => producer.close());
+      return producer;
+    }
+
+    /** Waits until `items` (filled by a consumer's handler) holds at least `count`. */
+    const untilAtLeast = (what: string, items: readonly unknown[], count: number): Promise<true> => waitFor(what, () => (items.length >= count ? true : undefined));
+
     /** Starts a consumer that collects every message it is handed, and commits each batch when `commit` is set. */
     async function collect(topics: string[], groupId: string, commit = true): Promise<{ consumer: DriverConsumer; received: ConsumedMessage[] }> {
       const consumer = await client.consumer({ groupId, topics, fromBeginning: true, maxWaitMs: 100 });
@@ -70,15 +80,14 @@ for (const name of TEST_DRIVERS) {
 
     it('produces idempotently and consumes every message with its key, value and headers', async () => {
       const topic = await freshTopic(3);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(topic, 60));
       await producer.send([{ topic, key: null, value: null }]);
       const offsets = await admin.endOffsets(topic);
       expect(offsets.reduce((sum, p) => sum + p.high, 0)).to.equal(61);
 
       const { received } = await collect([topic], uniqueName('group'));
-      await waitFor('61 messages', () => (received.length >= 61 ? true : undefined));
+      await untilAtLeast('61 messages', received, 61);
       const byValue = new Map(received.map((m) => [m.value?.toString() ?? 'null', m]));
       for (let i = 0; i < 60; i++) {
         const message = byValue.get(`m-${i}`);
@@ -96,12 +105,11 @@ for (const name of TEST_DRIVERS) {
 
     it('keeps overlapping sends of an idempotent producer in order, each once, every send acknowledged', async () => {
       const topic = await freshTopic(1);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       const sends = Array.from({ length: 40 }, (_, send) => producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: 'same', value: `s${send}-${i}` }))));
       await Promise.all(sends);
       const { received } = await collect([topic], uniqueName('group'));
-      await waitFor('200 messages', () => (received.length >= 200 ? true : undefined));
+      await untilAtLeast('200 messages', received, 200);
       const expected = Array.from({ length: 40 }, (_, send) => Array.from({ length: 5 }, (_, i) => `s${send}-${i}`)).flat();
       expect(received.map((m) => m.value?.toString())).to.deep.equal(expected);
       expect((await admin.endOffsets(topic))[0]?.high).to.equal(200);
@@ -109,31 +117,29 @@ for (const name of TEST_DRIVERS) {
 
     it('commits offsets that the admin reads back, and a restarted member goes on from them', async () => {
       const topic = await freshTopic(1);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(topic, 10, 'first'));
       const groupId = uniqueName('group');
       const first = await collect([topic], groupId);
-      await waitFor('the first 10', () => (first.received.length >= 10 ? true : undefined));
+      await untilAtLeast('the first 10', first.received, 10);
       await waitFor('offset 10 committed', async () => ((await admin.committedOffsets(groupId, topic)).get(0) === 10 ? true : undefined));
       await first.consumer.stop();
 
       await producer.send(messagesFor(topic, 5, 'second'));
       const second = await collect([topic], groupId);
-      await waitFor('the next 5', () => (second.received.length >= 5 ? true : undefined));
+      await untilAtLeast('the next 5', second.received, 5);
       expect(second.received.map((m) => m.value?.toString())).to.deep.equal([0, 1, 2, 3, 4].map((i) => `second-${i}`));
       expect(second.received.map((m) => m.offset)).to.deep.equal([10, 11, 12, 13, 14]);
     });
 
     it('never hands a finished batch over again, though the group fetches committed offsets that lag it (a rebalance)', async () => {
       const topic = await freshTopic(2);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(topic, 20, 'first'));
       const groupId = uniqueName('group');
       // Nothing is committed: every rebalance starts the group's partitions again from the beginning.
       const first = await collect([topic], groupId, false);
-      await waitFor('the first 20', () => (first.received.length >= 20 ? true : undefined));
+      await untilAtLeast('the first 20', first.received, 20);
       // A second member takes one partition (it reads it from the beginning), then leaves: the first gets it back.
       const second = await collect([topic], groupId, false);
       await waitFor('the second member assigned a partition', () => (second.received.length > 0 ? true : undefined), 60_000);
@@ -148,46 +154,42 @@ for (const name of TEST_DRIVERS) {
 
     it('pauses and resumes fetching', async () => {
       const topic = await freshTopic(1);
-      const producer = await client.producer({ idempotent: false, acks: 'leader', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer({ idempotent: false, acks: 'leader' });
       await producer.send(messagesFor(topic, 5, 'before'));
       const { consumer, received } = await collect([topic], uniqueName('group'));
-      await waitFor('5 before the pause', () => (received.length >= 5 ? true : undefined));
+      await untilAtLeast('5 before the pause', received, 5);
       consumer.pause();
       await new Promise((resolve) => setTimeout(resolve, 500));
       await producer.send(messagesFor(topic, 5, 'during'));
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(received, 'nothing while paused').to.have.length(5);
       consumer.resume();
-      await waitFor('5 after resume', () => (received.length >= 10 ? true : undefined));
+      await untilAtLeast('5 after resume', received, 10);
     });
 
     it('resets an inactive group to the earliest offsets, so that it reads everything again', async () => {
       const topic = await freshTopic(2);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(topic, 20));
       const groupId = uniqueName('group');
       const first = await collect([topic], groupId);
-      await waitFor('20 messages', () => (first.received.length >= 20 ? true : undefined));
+      await untilAtLeast('20 messages', first.received, 20);
       await waitFor('every offset committed', async () => ([...(await admin.committedOffsets(groupId, topic)).values()].reduce((a, b) => a + b, 0) === 20 ? true : undefined));
       await first.consumer.stop();
 
       await admin.resetGroupToEarliest(groupId, [topic]);
       expect(await admin.committedOffsets(groupId, topic)).to.deep.equal(new Map([[0, 0], [1, 0]]));
       const again = await collect([topic], groupId);
-      await waitFor('20 messages again', () => (again.received.length >= 20 ? true : undefined));
+      await untilAtLeast('20 messages again', again.received, 20);
     });
 
     it('commits messages and consumed offsets in one transaction', async () => {
       const input = await freshTopic(1);
       const output = await freshTopic(1);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(input, 8));
       const groupId = uniqueName('group');
-      const transactional = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId: uniqueName('tx') });
-      cleanup.add(() => transactional.close());
+      const transactional = await openProducer({ transactionalId: uniqueName('tx') });
       const consumer = await client.consumer({ groupId, topics: [input], fromBeginning: true, maxWaitMs: 100 });
       cleanup.add(() => consumer.stop());
       let handled = 0;
@@ -201,7 +203,7 @@ for (const name of TEST_DRIVERS) {
       await waitFor('8 handled', () => (handled >= 8 ? true : undefined));
       await waitFor('offset 8 committed by the transaction', async () => ((await admin.committedOffsets(groupId, input)).get(0) === 8 ? true : undefined));
       const { received } = await collect([output], uniqueName('reader'));
-      await waitFor('8 results', () => (received.length >= 8 ? true : undefined));
+      await untilAtLeast('8 results', received, 8);
       expect(received.map((m) => m.value?.toString()).sort()).to.deep.equal(Array.from({ length: 8 }, (_, i) => `done-m-${i}`).sort());
     });
 
@@ -211,8 +213,7 @@ for (const name of TEST_DRIVERS) {
       const small = uniqueName(`contract-${name}-small`);
       await admin.createTopics([{ topic: small, partitions: 1, config: { 'max.message.bytes': '1024' } }]);
       cleanup.add(() => admin.deleteTopics([small]));
-      const transactional = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId: uniqueName('tx') });
-      cleanup.add(() => transactional.close());
+      const transactional = await openProducer({ transactionalId: uniqueName('tx') });
       const failed = await transactional.sendInTransaction([{ topic: output, key: 'a', value: 'aborted' }, { topic: small, key: 'b', value: 'x'.repeat(4096) }]).then(() => undefined, (e: unknown) => e);
       expect(failed, 'the oversized record fails its transaction').to.be.instanceOf(DriverError);
       await transactional.sendInTransaction([{ topic: output, key: 'c', value: 'committed' }]);
@@ -224,8 +225,7 @@ for (const name of TEST_DRIVERS) {
     it('lets a new producer take over a transactional id (a restart), fencing the old one', async () => {
       const input = await freshTopic(1);
       const output = await freshTopic(1);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(input, 4));
       const groupId = uniqueName('group');
       const transactionalId = uniqueName('tx');
@@ -239,11 +239,9 @@ for (const name of TEST_DRIVERS) {
       });
       const [seen] = await waitFor('a batch', () => (batches.length > 0 ? batches : undefined));
       const offsets = { consumer, offsets: [{ topic: input, partition: seen?.partition ?? 0, offset: seen?.offset ?? 0 }] };
-      const first = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
-      cleanup.add(() => first.close());
+      const first = await openProducer({ transactionalId });
       await first.sendInTransaction([{ topic: output, key: 'a', value: 'from the first' }], offsets);
-      const second = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
-      cleanup.add(() => second.close());
+      const second = await openProducer({ transactionalId });
       await second.sendInTransaction([{ topic: output, key: 'b', value: 'from the second' }], offsets);
       try {
         await first.sendInTransaction([{ topic: output, key: 'c', value: 'from a zombie' }], offsets);
@@ -252,7 +250,7 @@ for (const name of TEST_DRIVERS) {
         expect(error).to.be.instanceOf(DriverError);
       }
       const { received } = await collect([output], uniqueName('reader'));
-      await waitFor('2 committed results', () => (received.length >= 2 ? true : undefined));
+      await untilAtLeast('2 committed results', received, 2);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(received.map((m) => m.value?.toString())).to.deep.equal(['from the first', 'from the second']);
     });
@@ -260,8 +258,7 @@ for (const name of TEST_DRIVERS) {
     it('asks whether a transaction already committed only once the transactional id is fenced (the earlier transaction decided)', async () => {
       const input = await freshTopic(1);
       const output = await freshTopic(1);
-      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer();
       await producer.send(messagesFor(input, 2));
       const consumer = await client.consumer({ groupId: uniqueName('group'), topics: [input], fromBeginning: true, maxWaitMs: 100 });
       cleanup.add(() => consumer.stop());
@@ -274,11 +271,9 @@ for (const name of TEST_DRIVERS) {
       const [end] = await waitFor('a batch', () => (ends.length > 0 ? ends : undefined));
       const offsets = { consumer, offsets: [{ topic: input, partition: 0, offset: end ?? 0 }] };
       const transactionalId = uniqueName('tx');
-      const earlier = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
-      cleanup.add(() => earlier.close());
+      const earlier = await openProducer({ transactionalId });
       await earlier.sendInTransaction([{ topic: output, key: 'a', value: 'from the earlier' }], offsets);
-      const retry = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId });
-      cleanup.add(() => retry.close());
+      const retry = await openProducer({ transactionalId });
       // Were the earlier producer still able to commit when asked, the answer could be stale: it may commit after it.
       let earlierWhenAsked: 'committed' | 'fenced' | undefined;
       await retry.sendInTransaction([{ topic: output, key: 'b', value: 'from the retry' }], {
@@ -290,7 +285,7 @@ for (const name of TEST_DRIVERS) {
       });
       expect(earlierWhenAsked).to.equal('fenced');
       const { received } = await collect([output], uniqueName('reader'));
-      await waitFor('2 committed results', () => (received.length >= 2 ? true : undefined));
+      await untilAtLeast('2 committed results', received, 2);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(received.map((m) => m.value?.toString())).to.deep.equal(['from the earlier', 'from the retry']);
     });
@@ -310,20 +305,18 @@ for (const name of TEST_DRIVERS) {
           return;
         }
         const topic = await freshTopic(1);
-        const producer = await client.producer({ idempotent: true, acks: 'all', compression: compression });
-        cleanup.add(() => producer.close());
+        const producer = await openProducer({ compression });
         const big = 'x'.repeat(2_000);
         await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic, key: `k${i}`, value: `${big}-${i}` })));
         const { received } = await collect([topic], uniqueName('group'));
-        await waitFor('20 messages', () => (received.length >= 20 ? true : undefined));
+        await untilAtLeast('20 messages', received, 20);
         expect(received.map((m) => m.value?.toString())).to.deep.equal(Array.from({ length: 20 }, (_, i) => `${big}-${i}`));
       });
     }
 
     it('reports a handler that throws as a crash', async () => {
       const topic = await freshTopic(1);
-      const producer = await client.producer({ idempotent: false, acks: 'leader', compression: 'none' });
-      cleanup.add(() => producer.close());
+      const producer = await openProducer({ idempotent: false, acks: 'leader' });
       await producer.send(messagesFor(topic, 1));
       const consumer = await client.consumer({ groupId: uniqueName('group'), topics: [topic], fromBeginning: true, maxWaitMs: 100 });
       cleanup.add(() => consumer.stop());
