@@ -145,6 +145,12 @@ export interface ConsumerOptions {
 export interface BatchContext {
   /** False once stop() was called or the batch's partition went to another member: the rest of the batch will be delivered again. */
   isActive(): boolean;
+  /**
+   * The handler has finished the batch's messages before nextOffset (their results and offsets
+   * are committed): this consumer never hands them over again, though the context is no longer
+   * active when the handler returns (a rebalance began while a transaction committed).
+   */
+  finished(nextOffset: number): void;
 }
 
 /** Processes one batch; offsets are committed only by an explicit commit() (or a transaction). */
@@ -154,9 +160,10 @@ export interface DriverConsumer {
   readonly groupId: string;
   /**
    * Joins the group and calls the handler for each batch, one batch at a time, until stop().
-   * Resolves once consuming has started; a handler that throws crashes the consumer. A message of
-   * a batch the handler finished (it returned while the context was active) is never handed over
-   * again by this consumer, even where the library restarts from committed offsets that lag it.
+   * Resolves once consuming has started; a handler that throws crashes the consumer. A message the
+   * handler finished (it returned while the context was active, or it called context.finished) is
+   * never handed over again by this consumer, even where the library restarts from committed
+   * offsets that lag it.
    */
   run(handler: BatchHandler): Promise<void>;
   /** Commits the group's offsets. */

@@ -1,4 +1,4 @@
-import type { ConsumedBatch } from './driver.js';
+import type { BatchContext, ConsumedBatch } from './driver.js';
 
 /**
  * Per partition, the offset after the last batch a consumer's handler finished, so that the
@@ -19,12 +19,23 @@ export class HandledOffsets {
     return { ...batch, messages: batch.messages.filter((message) => message.offset >= next) };
   }
 
-  /** The handler finished every message of `batch` (it returned while its context was still active). */
-  finished(batch: ConsumedBatch): void {
-    const last = batch.messages.at(-1);
-    if (last === undefined) return;
+  /**
+   * The context a handler gets for `batch`: finished(nextOffset) records what it reports done at
+   * once; settle() after the handler returned records the whole batch if it is still active.
+   */
+  contextFor(batch: ConsumedBatch, isActive: () => boolean): BatchContext & { settle(): void } {
     const key = partitionKey(batch);
-    this.next.set(key, Math.max(this.next.get(key) ?? -1, last.offset + 1));
+    const finished = (nextOffset: number): void => {
+      this.next.set(key, Math.max(this.next.get(key) ?? 0, nextOffset));
+    };
+    return {
+      isActive,
+      finished,
+      settle: () => {
+        const last = batch.messages.at(-1);
+        if (last !== undefined && isActive()) finished(last.offset + 1);
+      },
+    };
   }
 }
 

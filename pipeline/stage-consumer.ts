@@ -55,7 +55,7 @@ export class StageConsumer {
   async start(handler: StageBatchHandler): Promise<void> {
     await this.driverConsumer.run(async (batch, context) => {
       if (this.stopping) return;
-      const work = handler(batch, { isActive: () => !this.stopping && context.isActive() }, (nextOffset) => {
+      const work = handler(batch, { isActive: () => !this.stopping && context.isActive(), finished: (nextOffset) => { context.finished(nextOffset); } }, (nextOffset) => {
         this.pending.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: nextOffset });
       });
       this.inBatch = work.catch(() => undefined);

@@ -284,10 +284,10 @@ class ConfluentConsumer implements DriverConsumer {
           const { batch } = payload;
           const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
           if (consumed.messages.length === 0) return;
-          const context = { isActive: () => !this.stopping && payload.isRunning() && !payload.isStale() };
+          const context = this.handled.contextFor(consumed, () => !this.stopping && payload.isRunning() && !payload.isStale());
           try {
             await handler(consumed, context);
-            if (context.isActive()) this.handled.finished(consumed);
+            context.settle();
           } catch (error) {
             // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
             this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));

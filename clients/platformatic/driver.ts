@@ -471,7 +471,7 @@ class PlatformaticConsumer implements DriverConsumer {
 
   /** Reads what the stream holds, one batch per partition, and hands each to the handler in turn. */
   private async consume(handler: BatchHandler): Promise<void> {
-    const context = { isActive: () => !this.stopping };
+    const isActive = (): boolean => !this.stopping;
     while (!this.stopping) {
       const messages: ConsumedMessage[] = [];
       const stream = this.stream;
@@ -491,10 +491,11 @@ class PlatformaticConsumer implements DriverConsumer {
         continue;
       }
       for (const batch of byPartition(messages).map((consumed) => this.handled.unhandled(consumed))) {
-        if (!context.isActive()) break;
+        if (!isActive()) break;
         if (batch.messages.length === 0) continue;
+        const context = this.handled.contextFor(batch, isActive);
         await handler(batch, context);
-        if (context.isActive()) this.handled.finished(batch);
+        context.settle();
       }
     }
   }

@@ -98,6 +98,7 @@ export class AnalyticsService {
       // The batch's facts and its offset in one transaction: a crash loses both or neither.
       if (this.transactional) await sendInTransactionRetrying(this.transactional, changelogMessages(this.changelog, changes), { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] });
       else done(next);
+      context.finished(next);
     });
   }
 

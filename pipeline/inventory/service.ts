@@ -139,6 +139,7 @@ export class InventoryService {
           if (outgoing.length > 0) await retryTransient(() => producer.send(outgoing), { onRetry: (error) => this.options.onRetry?.(`sending ${outgoing.length} results`, error) });
           done(next);
         }
+        context.finished(next);
         outgoing = [];
         outgoingBytes = 0;
         lastOffset = undefined;
