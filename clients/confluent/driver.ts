@@ -58,9 +58,16 @@ function isRdError(error: unknown): error is RdError {
   return error instanceof Error && 'code' in error && typeof error.code === 'number';
 }
 
+/**
+ * FENCED_INSTANCE_ID: a transaction's offsets carried the member id this consumer had before
+ * librdkafka joined the group again under its group.instance.id (bench:chaos, after a session
+ * timed out while a broker was paused). Another attempt carries the new one.
+ */
+const REJOINED_CODES: ReadonlySet<number> = new Set([82]);
+
 function driverError(error: unknown, doing: string): DriverError {
   const code = isRdError(error) ? (CODES[error.code] ?? 'FAILED') : 'FAILED';
-  const retriable = isRdError(error) && error.retriable === true;
+  const retriable = isRdError(error) && (error.retriable === true || REJOINED_CODES.has(error.code));
   return new DriverError(code, `${doing}: ${errorText(error)}`, { cause: error, retriable });
 }
 
