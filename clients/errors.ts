@@ -16,6 +16,12 @@ export const DRIVER_ERROR_CODES = [
   'FENCED',
   /** A group's offsets cannot be changed while it has members. */
   'GROUP_ACTIVE',
+  /**
+   * The group no longer knows the consumer as the member named (ILLEGAL_GENERATION,
+   * UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID): a transaction with its offsets was refused, and nothing
+   * of it is committed. Retriable once the consumer has joined again.
+   */
+  'NOT_MEMBER',
   /** Anything else the client reported. */
   'FAILED',
 ] as const;

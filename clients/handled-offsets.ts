@@ -19,6 +19,11 @@ export class HandledOffsets {
     return { ...batch, messages: batch.messages.filter((message) => message.offset >= next) };
   }
 
+  /** The offset after the last message of topic/partition finished, if any is. */
+  nextUnfinished(topic: string, partition: number): number | undefined {
+    return this.next.get(partitionKey({ topic, partition }));
+  }
+
   /**
    * The context a handler gets for `batch`: finished(nextOffset) records what it reports done at
    * once; settle() after the handler returned records the whole batch if it is still active.

@@ -19,7 +19,7 @@ const TRANSIENT_TEXT = /coordinator|generation|unknown.?member|rebalanc|concurre
 
 export function isTransientKafkaError(error: unknown): boolean {
   if (!(error instanceof DriverError) || error.code === 'FENCED') return false;
-  return isTransient(error) || TRANSIENT_TEXT.test(error.message);
+  return isTransient(error) || error.code === 'NOT_MEMBER' || TRANSIENT_TEXT.test(error.message);
 }
 
 /** Longer than a broker's restart, an election or a rebalance; a cluster down for longer than this fails the stage. */
@@ -31,6 +31,8 @@ export interface RetryOptions {
   readonly alsoRetry?: (error: unknown) => boolean;
   /** Told of each failure that is tried again, before the backoff. */
   readonly onRetry?: (error: unknown, attempt: number) => void;
+  /** A failure after which no attempt is made, though transient: it is thrown. */
+  readonly giveUp?: (error: unknown) => boolean;
 }
 
 /** `work`, tried again on a transient error (or one `alsoRetry` accepts) with a backoff from 200 ms doubling up to 2 s, for up to limitMs. */
@@ -41,7 +43,7 @@ export async function retryTransient(work: () => Promise<void>, options: RetryOp
       await work();
       return;
     } catch (error) {
-      if (!(isTransientKafkaError(error) || options.alsoRetry?.(error)) || Date.now() > deadline) throw error;
+      if (!(isTransientKafkaError(error) || options.alsoRetry?.(error)) || Date.now() > deadline || options.giveUp?.(error)) throw error;
       options.onRetry?.(error, attempt);
       await sleep(Math.min(2_000, 200 * 2 ** (attempt - 1)));
     }

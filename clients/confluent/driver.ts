@@ -43,6 +43,9 @@ const CODES: Readonly<Record<number, DriverErrorCode>> = {
   47: 'FENCED',
   90: 'FENCED',
   68: 'GROUP_ACTIVE',
+  22: 'NOT_MEMBER',
+  25: 'NOT_MEMBER',
+  82: 'NOT_MEMBER',
   [-185]: 'TIMEOUT',
   [-192]: 'TIMEOUT',
   7: 'TIMEOUT',
@@ -58,16 +61,13 @@ function isRdError(error: unknown): error is RdError {
   return error instanceof Error && 'code' in error && typeof error.code === 'number';
 }
 
-/**
- * FENCED_INSTANCE_ID: a transaction's offsets carried the member id this consumer had before
- * librdkafka joined the group again under its group.instance.id (bench:chaos, after a session
- * timed out while a broker was paused). Another attempt carries the new one.
- */
-const REJOINED_CODES: ReadonlySet<number> = new Set([82]);
+/** A transaction's error names the partition's error only in its text. */
+const NOT_MEMBER_TEXT = /ILLEGAL_GENERATION|UNKNOWN_MEMBER_ID|FENCED_INSTANCE_ID/;
 
 function driverError(error: unknown, doing: string): DriverError {
-  const code = isRdError(error) ? (CODES[error.code] ?? 'FAILED') : 'FAILED';
-  const retriable = isRdError(error) && (error.retriable === true || REJOINED_CODES.has(error.code));
+  let code = isRdError(error) ? (CODES[error.code] ?? 'FAILED') : 'FAILED';
+  if (code === 'FAILED' && NOT_MEMBER_TEXT.test(errorText(error))) code = 'NOT_MEMBER';
+  const retriable = isRdError(error) && error.retriable === true;
   return new DriverError(code, `${doing}: ${errorText(error)}`, { cause: error, retriable });
 }
 
@@ -255,6 +255,7 @@ class ConfluentProducer implements DriverProducer {
         await transaction.commit();
       } catch (error) {
         await transaction.abort().catch(() => undefined);
+        if (offsets?.consumer instanceof ConfluentConsumer && driverError(error, 'committing a transaction').code === 'NOT_MEMBER') offsets.consumer.membershipLost();
         throw error;
       }
     });
@@ -271,6 +272,8 @@ class ConfluentConsumer implements DriverConsumer {
   private readonly crashListeners: ((error: Error) => void)[] = [];
   /** What the handler finished: a restart in place from lagging committed offsets does not hand it over again. */
   private readonly handled = new HandledOffsets();
+  /** Set when a transaction's offsets found the group no longer knows this member, for the batch in hand. */
+  private membershipGone = false;
 
   constructor(
     readonly raw: RdConsumer,
@@ -285,23 +288,41 @@ class ConfluentConsumer implements DriverConsumer {
     return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
       await this.raw.subscribe({ topics: [...this.options.topics] });
       await this.raw.run({
-        // The library seeks back to any message of a batch left unresolved: a batch handed over whole counts as processed.
-        eachBatchAutoResolve: true,
+        // The library seeks back to the first message of a batch not resolved: only what the handler finished is.
+        eachBatchAutoResolve: false,
         eachBatch: async (payload) => {
           const { batch } = payload;
+          this.membershipGone = false;
           const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
-          if (consumed.messages.length === 0) return;
-          const context = this.handled.contextFor(consumed, () => !this.stopping && payload.isRunning() && !payload.isStale());
-          try {
-            await handler(consumed, context);
-            context.settle();
-          } catch (error) {
-            // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
-            this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+          if (consumed.messages.length > 0) {
+            const context = this.handled.contextFor(consumed, () => !this.stopping && !this.membershipGone && payload.isRunning() && !payload.isStale());
+            try {
+              await handler(consumed, context);
+              context.settle();
+            } catch (error) {
+              // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
+              this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+              // The consumer stops: resolved, the batch is not sought back to, which after the disconnect would only log an error.
+              const last = batch.messages.at(-1);
+              if (last) payload.resolveOffset(last.offset);
+              return;
+            }
           }
+          const next = this.handled.nextUnfinished(batch.topic, batch.partition);
+          const first = batch.messages[0];
+          if (first && next !== undefined && next > Number(first.offset)) payload.resolveOffset(String(next - 1));
         },
       });
     });
+  }
+
+  /**
+   * A transaction's offsets were refused because the group no longer knows this member: librdkafka
+   * joins again only once the batch in hand returns (it must revoke first), so every attempt in the
+   * batch would fail the same way. The batch's context turns inactive; what is not finished comes again.
+   */
+  membershipLost(): void {
+    this.membershipGone = true;
   }
 
   private crash(error: DriverError): void {

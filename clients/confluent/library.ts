@@ -45,6 +45,8 @@ export interface RdEachBatchPayload {
   readonly batch: { readonly topic: string; readonly partition: number; readonly messages: RdConsumedMessage[] };
   isRunning(): boolean;
   isStale(): boolean;
+  /** The batch's messages up to this offset are processed; those after it are fetched again. */
+  resolveOffset(offset: string): void;
 }
 
 export interface RdConsumer {

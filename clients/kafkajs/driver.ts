@@ -64,6 +64,9 @@ const PROTOCOL_CODES: Readonly<Record<string, DriverErrorCode>> = {
   PRODUCER_FENCED: 'FENCED',
   NON_EMPTY_GROUP: 'GROUP_ACTIVE',
   REQUEST_TIMED_OUT: 'TIMEOUT',
+  ILLEGAL_GENERATION: 'NOT_MEMBER',
+  UNKNOWN_MEMBER_ID: 'NOT_MEMBER',
+  FENCED_INSTANCE_ID: 'NOT_MEMBER',
 };
 
 /** A kafkajs error as a DriverError: the innermost cause decides the code. */

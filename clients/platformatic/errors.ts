@@ -13,6 +13,9 @@ const API_CODES: readonly [string, DriverErrorCode][] = [
   ['INVALID_PRODUCER_EPOCH', 'FENCED'],
   ['PRODUCER_FENCED', 'FENCED'],
   ['NON_EMPTY_GROUP', 'GROUP_ACTIVE'],
+  ['ILLEGAL_GENERATION', 'NOT_MEMBER'],
+  ['UNKNOWN_MEMBER_ID', 'NOT_MEMBER'],
+  ['FENCED_INSTANCE_ID', 'NOT_MEMBER'],
 ];
 
 /** Whether the error, or one inside it, has `property` equal to `value`. */

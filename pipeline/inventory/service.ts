@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, type ConsumedMessage, type DriverProducer, type KafkaClient, type OutgoingMessage } from '../../clients/driver.js';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, type BatchContext, type ConsumedBatch, type ConsumedMessage, type DriverConsumer, type DriverProducer, type KafkaClient, type OutgoingMessage, type TopicPartitionOffset } from '../../clients/driver.js';
+import { DriverError } from '../../clients/errors.js';
 import { contentTypeHeaders, encodeInventoryResult } from '../contracts/codec.js';
 import { changelogTopic, DLQ_HEADERS, type PipelineTopics, type StateMode } from '../contracts/topics.js';
 import { ensurePipelineTopics, PIPELINE_PRODUCER } from '../kafka.js';
@@ -88,6 +89,32 @@ export class InventoryService {
     return this.options.state === 'changelog';
   }
 
+  /**
+   * A flush's results, decisions and offsets in one transaction, tried again while that may help.
+   * False when the group no longer knew this consumer as its member and the batch is no longer in
+   * hand (the driver joins again only once the handler returns): nothing of it was committed.
+   */
+  private async commitExactlyOnce(consumer: DriverConsumer, offset: TopicPartitionOffset, messages: readonly OutgoingMessage[], context: BatchContext): Promise<boolean> {
+    const what = `the transaction of ${offset.topic}/${offset.partition} up to offset ${offset.offset}`;
+    const givenUp = (error: unknown): boolean => error instanceof DriverError && error.code === 'NOT_MEMBER' && !context.isActive();
+    try {
+      await sendInTransactionRetrying(await this.transactionalProducer(offset.topic, offset.partition), messages, { consumer, offsets: [offset] }, {
+        committed: async () => {
+          const committed = await this.offsetCommitted(offset.topic, offset.partition, offset.offset);
+          this.options.onNotice?.(`${what}: its failed attempt had ${committed ? 'committed (nothing is sent again)' : 'not committed (it is made again)'}`);
+          return committed;
+        },
+        onRetry: (error) => this.options.onRetry?.(what, error),
+        giveUp: givenUp,
+      });
+      return true;
+    } catch (error) {
+      if (!givenUp(error)) throw error;
+      this.options.onNotice?.(`${what}: refused, as the group no longer knew this member; the batch comes again`);
+      return false;
+    }
+  }
+
   /** Whether the group's committed offset of topic/partition has reached `next`: a transaction whose answer was lost did commit. */
   private async offsetCommitted(topic: string, partition: number, next: number): Promise<boolean> {
     const admin = await this.client.admin();
@@ -111,55 +138,68 @@ export class InventoryService {
     const consumer = await StageConsumer.open(this.client, [topics.orders], this.options);
     this.consumer = consumer;
     for (const listener of this.crashListeners) consumer.onCrash(listener);
-    const producer = this.producer;
-    await consumer.start(async (batch, context, done) => {
-      let outgoing: OutgoingMessage[] = [];
-      let outgoingBytes = 0;
-      let lastOffset: number | undefined;
-      const flush = async (): Promise<void> => {
-        if (lastOffset === undefined) return;
-        const next = lastOffset + 1;
-        const decisions = this.ledger.takeChanges();
-        const state = this.stateful ? changelogMessages(this.changelog, decisions) : [];
-        if (this.options.exactlyOnce) {
-          const transactional = await this.transactionalProducer(batch.topic, batch.partition);
-          await sendInTransactionRetrying(transactional, [...outgoing, ...state], { consumer: consumer.driverConsumer, offsets: [{ topic: batch.topic, partition: batch.partition, offset: next }] }, {
-            committed: async () => {
-              const committed = await this.offsetCommitted(batch.topic, batch.partition, next);
-              this.options.onNotice?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}: its failed attempt had ${committed ? 'committed (nothing is sent again)' : 'not committed (it is made again)'}`);
-              return committed;
-            },
-            onRetry: (error) => this.options.onRetry?.(`the transaction of ${batch.topic}/${batch.partition} up to offset ${next}`, error),
-          });
-        } else {
-          // At least once with a changelog: the decisions are committed before their results go out,
-          // so that an order redelivered after a crash gets its first decision again, and reserves nothing more.
-          if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
-          // At least once: a send tried again after a failure may write a result twice, which readers tolerate.
-          if (outgoing.length > 0) await retryTransient(() => producer.send(outgoing), { onRetry: (error) => this.options.onRetry?.(`sending ${outgoing.length} results`, error) });
-          done(next);
-        }
+    await consumer.start((batch, context, done) => this.handleBatch(consumer.driverConsumer, batch, context, done));
+  }
+
+  /**
+   * Decides each order of the batch and commits its results in flushes: exactly once, each flush a
+   * transaction with its offsets; at least once, sent, then done(offset) for the stage's commit.
+   * Figures count an order once its flush is committed.
+   */
+  private async handleBatch(consumer: DriverConsumer, batch: ConsumedBatch, context: BatchContext, done: (nextOffset: number) => void): Promise<void> {
+    let outgoing: OutgoingMessage[] = [];
+    let outcomes: Outcome[] = [];
+    let outgoingBytes = 0;
+    let lastOffset: number | undefined;
+    const flush = async (): Promise<void> => {
+      if (lastOffset === undefined) return;
+      const next = lastOffset + 1;
+      const decisions = this.ledger.takeChanges();
+      const state = this.stateful ? changelogMessages(this.changelog, decisions) : [];
+      const committed = this.options.exactlyOnce
+        ? await this.commitExactlyOnce(consumer, { topic: batch.topic, partition: batch.partition, offset: next }, [...outgoing, ...state], context)
+        : await this.commitAtLeastOnce(batch, outgoing, state);
+      if (committed) {
+        for (const outcome of outcomes) this.count(outcome);
+        if (!this.options.exactlyOnce) done(next);
         context.finished(next);
-        outgoing = [];
-        outgoingBytes = 0;
-        lastOffset = undefined;
-      };
-      for (const message of batch.messages) {
-        if (!context.isActive()) break;
-        if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
-        const outcome = await this.processor.process(message.value, message.headers);
-        this.count(outcome);
-        const reply = outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition);
-        const replyBytes = messageSize(reply) + RECORD_OVERHEAD_BYTES;
-        // The messages before go first when this one would take the flush past a record batch's limit.
-        if (outgoingBytes + replyBytes > this.flushBytes) await flush();
-        outgoing.push(reply);
-        outgoingBytes += replyBytes;
-        lastOffset = message.offset;
-        if (this.options.throttleMs > 0 || outgoing.length >= this.flushEvery) await flush();
+      } else {
+        // Nothing of it is committed, and the batch comes again: its decisions go out with the next transaction.
+        this.ledger.giveBack(decisions);
       }
-      await flush();
-    });
+      outgoing = [];
+      outcomes = [];
+      outgoingBytes = 0;
+      lastOffset = undefined;
+    };
+    for (const message of batch.messages) {
+      if (!context.isActive()) break;
+      if (this.options.throttleMs > 0) await sleep(this.options.throttleMs);
+      const outcome = await this.processor.process(message.value, message.headers);
+      const reply = outcome.kind === 'result' ? this.resultMessage(message, outcome) : this.deadLetter(message, outcome, batch.topic, batch.partition);
+      const replyBytes = messageSize(reply) + RECORD_OVERHEAD_BYTES;
+      // The messages before go first when this one would take the flush past a record batch's limit.
+      if (outgoingBytes + replyBytes > this.flushBytes) await flush();
+      outgoing.push(reply);
+      outcomes.push(outcome);
+      outgoingBytes += replyBytes;
+      lastOffset = message.offset;
+      if (this.options.throttleMs > 0 || outgoing.length >= this.flushEvery) await flush();
+    }
+    await flush();
+  }
+
+  /**
+   * At least once with a changelog: the decisions are committed before their results go out, so
+   * that an order redelivered after a crash gets its first decision again, and reserves nothing more.
+   * A send tried again after a failure may write a result twice, which readers tolerate.
+   */
+  private async commitAtLeastOnce(batch: ConsumedBatch, outgoing: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<true> {
+    if (state.length > 0) await sendInTransactionRetrying(await this.transactionalProducer(batch.topic, batch.partition), state);
+    const producer = this.producer;
+    if (!producer) throw new Error('the inventory sends results only once started');
+    if (outgoing.length > 0) await retryTransient(() => producer.send(outgoing), { onRetry: (error) => this.options.onRetry?.(`sending ${outgoing.length} results`, error) });
+    return true;
   }
 
   /** In the order's encoding; the order's headers travel on with it (trace context, a benchmark's send time), content-type set to the result's. */

@@ -56,6 +56,11 @@ export class StockLedger {
     return changes;
   }
 
+  /** Changes taken whose transaction did not commit: they go out first with the next ones. */
+  giveBack(changes: readonly ChangelogRecord[]): void {
+    this.changes = [...changes, ...this.changes];
+  }
+
   /** Applies a changelog record of an earlier run: its decision, and the stock it reserved. A malformed record is an error that names it. */
   restore(key: string, value: Buffer | null): void {
     if (!key.startsWith(DECISION_KEY_PREFIX) || value === null) throw new Error(`not an inventory changelog record: key ${JSON.stringify(key.slice(0, 80))}`);
