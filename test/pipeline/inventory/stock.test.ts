@@ -71,6 +71,17 @@ describe('pipeline/inventory/stock: the changelog', () => {
     expect(ledger.takeChanges()).to.deep.equal([]);
   });
 
+  it('gives back the changes of a transaction that did not commit: they go out first next time, though their orders decide nothing new', () => {
+    const ledger = new StockLedger(5);
+    ledger.decide(order('A', 'Tower Cafe', [['coffee', 1]]), false);
+    const lost = ledger.takeChanges();
+    ledger.giveBack(lost);
+    // The order comes again: the first decision, and no second record of it.
+    ledger.decide(order('A', 'Tower Cafe', [['coffee', 1]]), false);
+    ledger.decide(order('B', 'Tower Cafe', [['bagel', 1]]), false);
+    expect(ledger.takeChanges().map((change) => change.key)).to.deep.equal(['decision:A', 'decision:B']);
+  });
+
   it('restores the decisions and the stock they left, so that a restored ledger decides as the first would', () => {
     const first = new StockLedger(4);
     const restored = new StockLedger(4);

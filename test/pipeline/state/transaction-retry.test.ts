@@ -41,6 +41,14 @@ describe('pipeline/state sendInTransactionRetrying', () => {
     expect(asked).to.equal(2);
   });
 
+  it('makes no attempt after a failure the caller gives up on, though transient (the batch is no longer in hand)', async () => {
+    const notMember = new DriverError('NOT_MEMBER', 'committing a transaction: Broker: Unknown member');
+    const { producer, attempts } = scriptedProducer([coordinatorMoved(), notMember, notMember]);
+    const error = await sendInTransactionRetrying(producer, [], offsets, { committed: () => Promise.resolve(false), giveUp: (e) => e instanceof DriverError && e.code === 'NOT_MEMBER' }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.equal(notMember);
+    expect(attempts).to.have.length(2);
+  });
+
   it('never retries a fenced producer', async () => {
     const { producer, attempts } = scriptedProducer([new DriverError('FENCED', 'a newer instance holds the transactional id')]);
     const error = await sendInTransactionRetrying(producer, [], offsets, { committed: () => Promise.resolve(false) }).then(() => undefined, (e: unknown) => e);
