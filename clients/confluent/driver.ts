@@ -24,7 +24,7 @@ import type {
   TopicSpec,
   TransactionOffsets,
 } from '../driver.js';
-import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from '../driver.js';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, LOG_LEVELS } from '../driver.js';
 import { HandledOffsets } from '../handled-offsets.js';
 import { DriverError, errorText, type DriverErrorCode } from '../errors.js';
 import { byTopic, closingOnFailure, createMissingTopics, packageVersion, toBuffer } from '../support.js';
@@ -80,10 +80,11 @@ async function wrap<T>(doing: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** One line per log entry on stderr, like the other drivers; the library sets the level from librdkafka's log_level. */
-function stderrLogger(): RdLogger {
+function stderrLogger(onError?: (message: string) => void): RdLogger {
   // The library's levels: 0 nothing, 1 error, 2 warn, 3 info, 4 debug.
   let threshold = 2;
   const line = (level: number, label: string) => (message: string, extra?: object) => {
+    if (level === 1) onError?.(message);
     if (level > threshold) return;
     const facility = extra && 'fac' in extra && typeof extra.fac === 'string' ? ` [${extra.fac}]` : '';
     process.stderr.write(`confluent ${label}${facility} ${message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -266,6 +267,21 @@ class ConfluentProducer implements DriverProducer {
   }
 }
 
+/**
+ * librdkafka's consumer can fail for good (ERR__FATAL: a static member fenced, as after its
+ * session timed out at a broker pause and it joined again twice). The library then only logs
+ * "Local: Fatal error" on a fetch, and goes on fetching while its commits quietly fail; the log
+ * line is the one sign of it.
+ */
+const FATAL_TEXT = /Local: Fatal error/;
+
+/**
+ * More replacements than this within REPLACEMENT_WINDOW_MS are two live consumers taking one
+ * group.instance.id from each other, not a consumer that fenced itself: the consumer crashes.
+ */
+const MAX_REPLACEMENTS = 3;
+const REPLACEMENT_WINDOW_MS = 5 * 60_000;
+
 class ConfluentConsumer implements DriverConsumer {
   private stopping = false;
   private stopped: Promise<void> | undefined;
@@ -274,45 +290,108 @@ class ConfluentConsumer implements DriverConsumer {
   private readonly handled = new HandledOffsets();
   /** Set when a transaction's offsets found the group no longer knows this member, for the batch in hand. */
   private membershipGone = false;
+  private handler: BatchHandler | undefined;
+  private paused = false;
+  /** The library consumer in use; another takes its place when it fails for good. */
+  private current: RdConsumer | undefined;
+  private replacing: Promise<void> | undefined;
+  /** When each replacement was made, for the bound on them. */
+  private readonly replacedAt: number[] = [];
 
-  constructor(
-    readonly raw: RdConsumer,
+  private constructor(
     private readonly options: ConsumerOptions,
+    /** A new connected library consumer with the consumer's settings; onFatal once it failed for good. */
+    private readonly connect: (onFatal: () => void) => Promise<RdConsumer>,
+    private readonly warn: (text: string) => void,
   ) {}
+
+  static async open(options: ConsumerOptions, connect: (onFatal: () => void) => Promise<RdConsumer>, warn: (text: string) => void): Promise<ConfluentConsumer> {
+    const consumer = new ConfluentConsumer(options, connect, warn);
+    consumer.current = await consumer.connectWatched();
+    return consumer;
+  }
+
+  /** The library consumer in use (a transaction's offsets take its group metadata). */
+  get raw(): RdConsumer {
+    if (!this.current) throw new DriverError('FAILED', `the consumer of ${this.options.groupId} is not connected`);
+    return this.current;
+  }
+
+  private async connectWatched(): Promise<RdConsumer> {
+    const raw: RdConsumer = await this.connect(() => {
+      this.fatal(raw);
+    });
+    return raw;
+  }
 
   get groupId(): string {
     return this.options.groupId;
   }
 
-  run(handler: BatchHandler): Promise<void> {
-    return wrap(`starting the consumer of ${this.options.groupId}`, async () => {
-      await this.raw.subscribe({ topics: [...this.options.topics] });
-      await this.raw.run({
-        // The library seeks back to the first message of a batch not resolved: only what the handler finished is.
-        eachBatchAutoResolve: false,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          this.membershipGone = false;
-          const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
-          if (consumed.messages.length > 0) {
-            const context = this.handled.contextFor(consumed, () => !this.stopping && !this.membershipGone && payload.isRunning() && !payload.isStale());
-            try {
-              await handler(consumed, context);
-              context.settle();
-            } catch (error) {
-              // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
-              this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
-              // The consumer stops: resolved, the batch is not sought back to, which after the disconnect would only log an error.
-              const last = batch.messages.at(-1);
-              if (last) payload.resolveOffset(last.offset);
-              return;
-            }
-          }
-          const next = this.handled.nextUnfinished(batch.topic, batch.partition);
-          const first = batch.messages[0];
-          if (first && next !== undefined && next > Number(first.offset)) payload.resolveOffset(String(next - 1));
-        },
+  /** The library consumer failed for good: a new one takes its place (and the group member of its group.instance.id); what the handler finished stays finished. */
+  private fatal(failed: RdConsumer): void {
+    if (this.stopping || this.replacing || failed !== this.current) return;
+    const now = Date.now();
+    const recent = this.replacedAt.filter((at) => now - at < REPLACEMENT_WINDOW_MS);
+    if (recent.length >= MAX_REPLACEMENTS) {
+      const instance = this.options.groupInstanceId === undefined ? '' : ` (does another consumer use group.instance.id ${this.options.groupInstanceId}?)`;
+      this.crash(new DriverError('FENCED', `the consumer of ${this.options.groupId} failed for good ${String(recent.length + 1)} times within ${String(REPLACEMENT_WINDOW_MS / 60_000)} minutes${instance}`));
+      return;
+    }
+    this.replacedAt.splice(0, this.replacedAt.length, ...recent, now);
+    this.warn(`the consumer of ${this.options.groupId} failed for good (Local: Fatal error); a new one takes its place`);
+    this.replacing = this.replace(failed)
+      .catch((error: unknown) => {
+        this.crash(error instanceof DriverError ? error : driverError(error, `replacing the consumer of ${this.options.groupId}`));
+      })
+      .finally(() => {
+        this.replacing = undefined;
       });
+  }
+
+  private async replace(failed: RdConsumer): Promise<void> {
+    const handler = this.handler;
+    if (!handler) return;
+    await failed.disconnect().catch(() => undefined);
+    this.current = await this.connectWatched();
+    // A stop() that came meanwhile waited for this replacement, and disconnects what is current.
+    if (this.stopping) return;
+    await this.start(handler);
+    if (this.paused) this.pause();
+  }
+
+  run(handler: BatchHandler): Promise<void> {
+    this.handler = handler;
+    return wrap(`starting the consumer of ${this.options.groupId}`, () => this.start(handler));
+  }
+
+  private async start(handler: BatchHandler): Promise<void> {
+    await this.raw.subscribe({ topics: [...this.options.topics] });
+    await this.raw.run({
+      // The library seeks back to the first message of a batch not resolved: only what the handler finished is.
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        this.membershipGone = false;
+        const consumed = this.handled.unhandled({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((message) => consumedMessage(batch.topic, batch.partition, message)) });
+        if (consumed.messages.length > 0) {
+          const context = this.handled.contextFor(consumed, () => !this.stopping && !this.membershipGone && payload.isRunning() && !payload.isStale());
+          try {
+            await handler(consumed, context);
+            context.settle();
+          } catch (error) {
+            // A throwing handler would be retried for ever by the library; the contract says it crashes the consumer.
+            this.crash(error instanceof DriverError ? error : driverError(error, `consumer of ${this.options.groupId}`));
+            // The consumer stops: resolved, the batch is not sought back to, which after the disconnect would only log an error.
+            const last = batch.messages.at(-1);
+            if (last) payload.resolveOffset(last.offset);
+            return;
+          }
+        }
+        const next = this.handled.nextUnfinished(batch.topic, batch.partition);
+        const first = batch.messages[0];
+        if (first && next !== undefined && next > Number(first.offset)) payload.resolveOffset(String(next - 1));
+      },
     });
   }
 
@@ -336,16 +415,21 @@ class ConfluentConsumer implements DriverConsumer {
   }
 
   pause(): void {
+    this.paused = true;
     this.raw.pause(this.options.topics.map((topic) => ({ topic })));
   }
 
   resume(): void {
+    this.paused = false;
     this.raw.resume(this.options.topics.map((topic) => ({ topic })));
   }
 
   stop(): Promise<void> {
     this.stopping = true;
-    this.stopped ??= this.raw.disconnect();
+    this.stopped ??= (async () => {
+      await this.replacing;
+      await this.raw.disconnect();
+    })();
     return this.stopped;
   }
 
@@ -471,9 +555,22 @@ class ConfluentClient implements KafkaClient {
     }
   }
 
-  async consumer(options: ConsumerOptions): Promise<DriverConsumer> {
+  consumer(options: ConsumerOptions): Promise<DriverConsumer> {
+    return ConfluentConsumer.open(options, (onFatal) => this.connectedRdConsumer(options, onFatal), (text) => {
+      if (LOG_LEVELS.indexOf(this.options.logLevel ?? 'warn') >= LOG_LEVELS.indexOf('warn')) process.stderr.write(`confluent WARN ${text}\n`);
+    });
+  }
+
+  /** A library consumer for `options`, connected; onFatal when the library says it failed for good. */
+  private async connectedRdConsumer(options: ConsumerOptions, onFatal: () => void): Promise<RdConsumer> {
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
-    const consumer = this.rdConsumer({
+    const consumer = this.kafka.consumer({
+      kafkaJS: {
+        logger: stderrLogger((message) => {
+          if (FATAL_TEXT.test(message)) onFatal();
+        }),
+      },
+      ...this.settings(),
       'group.id': options.groupId,
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
       'enable.auto.commit': false,
@@ -492,7 +589,7 @@ class ConfluentClient implements KafkaClient {
         () => consumer.disconnect(),
       ),
     );
-    return new ConfluentConsumer(consumer, options);
+    return consumer;
   }
 }
 
