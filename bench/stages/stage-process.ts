@@ -30,9 +30,22 @@ export interface StageExit {
 /** How much of a stage's output is kept in memory, for error messages and its summary line. */
 const TAIL_BYTES = 16_384;
 
+/**
+ * Output for the log file, each line begun with the time it arrived (HH:MM:SS.mmm, UTC), so that
+ * what a stage said can be set beside a run's faults; `atLineStart` carries over between chunks.
+ */
+export function stampLines(chunk: string, atLineStart: boolean, now: Date): { text: string; atLineStart: boolean } {
+  if (chunk === '') return { text: '', atLineStart };
+  const stamp = `${now.toISOString().slice(11, 23)} `;
+  const body = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
+  const text = (atLineStart ? stamp : '') + body.replaceAll('\n', `\n${stamp}`) + (body === chunk ? '' : '\n');
+  return { text, atLineStart: chunk.endsWith('\n') };
+}
+
 export class StageProcess {
   readonly exited: Promise<StageExit>;
   private tail = '';
+  private logAtLineStart = true;
   private stopping = false;
   private readonly unexpectedExitListeners: ((exit: StageExit, tail: string) => void)[] = [];
 
@@ -91,7 +104,9 @@ export class StageProcess {
   }
 
   private record(chunk: Buffer): void {
-    writeSync(this.logFd, chunk);
+    const stamped = stampLines(chunk.toString('utf8'), this.logAtLineStart, new Date());
+    this.logAtLineStart = stamped.atLineStart;
+    writeSync(this.logFd, stamped.text);
     this.tail = (this.tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
   }
 
