@@ -40,4 +40,11 @@ describe('clients/handled-offsets', () => {
     handled.contextFor(batch(0, [1, 2]), active).settle();
     expect(offsetsOf(handled.unhandled(batch(0, [6, 7])))).to.deep.equal([7]);
   });
+
+  it('hands each offset of a batch over once, in order: a copy fetched again behind the first is dropped', () => {
+    const handled = new HandledOffsets();
+    expect(offsetsOf(handled.unhandled(batch(0, [4, 5, 6, 4, 5, 6, 7])))).to.deep.equal([4, 5, 6, 7]);
+    handled.contextFor(batch(0, [4, 5]), active).settle();
+    expect(offsetsOf(handled.unhandled(batch(0, [5, 6, 3, 6, 7])))).to.deep.equal([6, 7]);
+  });
 });
