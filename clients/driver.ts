@@ -80,7 +80,7 @@ export interface ConsumedMessage {
   readonly headers: Readonly<Record<string, Buffer>>;
 }
 
-/** Messages of one partition, in offset order. */
+/** Messages of one partition, each offset once, in increasing order. */
 export interface ConsumedBatch {
   readonly topic: string;
   readonly partition: number;
