@@ -17,6 +17,7 @@ import { createProgress } from './progress.js';
 import { renderSummary } from './report/render.js';
 import type { RunResult } from './report/run-result.js';
 import { prepareReportDir } from './report/write-report.js';
+import { Interrupted } from './harness.js';
 import { runScenario, type RunOptions } from './runner.js';
 import { runBaseline } from './scenarios/baseline.js';
 import { runChaos, type BrokerFaults } from './scenarios/chaos.js';
@@ -25,6 +26,7 @@ import { runLag } from './scenarios/lag.js';
 import { runReplay } from './scenarios/replay.js';
 import { runRest } from './scenarios/rest.js';
 import { runThroughput } from './scenarios/throughput.js';
+import { abortOnStopSignals, isStopSignal, signalExitCode } from './stop-signals.js';
 
 const args = await parseBenchCommandLine();
 const scenario = String(args._[0]);
@@ -152,13 +154,19 @@ try {
   process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
   process.exit(error instanceof UsageError ? 2 : 1);
 }
+/** A stop (Ctrl-C) cleans up what the run made: its stages, faults, topics, and the local cluster it started. */
+const CLEANUP_GRACE_MS = 60_000;
+const interrupt = abortOnStopSignals(CLEANUP_GRACE_MS, (why) => {
+  process.stderr.write(`bench ${scenario}: ${why}: exiting without cleaning up\n`);
+});
 let kafka: KafkaTarget | undefined;
 let exitCode = 0;
 try {
   kafka = await target(local);
+  if (interrupt.aborted) throw new Interrupted(String(interrupt.reason));
   const faults = brokerFaults(kafka, local);
   const formats = args.format ? [args.format] : [];
-  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args), formats };
+  const options: RunOptions = { target: kafka, driver: driverOf(args), progress: createProgress(isInteractive()), keepTopics: args['keep-topics'], outDir: args.out, reportsRoot: join(projectRoot(), 'reports'), pipeline: pipelineChoice(args), profile: args.profile, repeat: args.repeat ?? 1, thresholds: thresholdsOf(args), formats, interrupt };
   if (args.agents !== undefined && isAgentScenario(scenario)) {
     // Load agents: this process is one (--agent-index), or runs them all here with the collector.
     exitCode = await runAgentsCommand({ ...options, scenario, args, formats });
@@ -166,8 +174,14 @@ try {
     exitCode = await runScenarios(options, faults);
   }
 } catch (error) {
-  process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
-  exitCode = 1;
+  if (error instanceof Interrupted && isStopSignal(error.signal)) {
+    const cluster = kafka?.origin === 'local-started' ? '; the local cluster it started is stopped' : '';
+    process.stderr.write(`bench ${scenario}: ${error.message}: the run is cleaned up (its processes stopped, its faults undone)${cluster}\n`);
+    exitCode = signalExitCode(error.signal);
+  } else {
+    process.stderr.write(`bench ${scenario}: ${errorText(error)}\n`);
+    exitCode = 1;
+  }
 } finally {
   await kafka?.release();
 }

@@ -51,9 +51,33 @@ export interface ContextOptions {
   readonly reportDir: string;
   readonly pipeline: PipelineChoice;
   readonly profile: boolean;
+  /** Aborted by a stop (SIGINT, SIGTERM): the scenario is left and its cleanup runs at once. */
+  readonly interrupt?: AbortSignal;
 }
 
-/** Runs one scenario in a context and always cleans up after it. */
+/** What a run stopped by a signal ends with, once its cleanup has run. */
+export class Interrupted extends Error {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The work, or an Interrupted rejection as soon as `interrupt` aborts (the work is left running, for the process to end). */
+function unlessInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefined): Promise<T> {
+  if (!interrupt) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(new Interrupted(String(interrupt.reason)));
+    };
+    if (interrupt.aborted) onAbort();
+    interrupt.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      interrupt.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+/** Runs one scenario in a context and always cleans up after it, at once when the run is interrupted. */
 export async function withBenchContext<T>(options: ContextOptions, scenario: (context: BenchContext) => Promise<T>): Promise<T> {
   const runId = `bench-${options.scenario}-${randomUUID().slice(0, 8)}`;
   const clientOf = (driver: DriverName, settings: Pick<ClientOptions, 'deliveryTimeoutMs'> = {}): Promise<KafkaClient> => openClient(driver, { brokers: options.target.brokers, clientId: runId, logLevel: 'error', ...settings });
@@ -100,7 +124,7 @@ export async function withBenchContext<T>(options: ContextOptions, scenario: (co
     },
   };
   try {
-    return await scenario(context);
+    return await unlessInterrupted(scenario(context), options.interrupt);
   } finally {
     for (const step of steps.reverse()) await step().catch(() => undefined);
     await admin.close();

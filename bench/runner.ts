@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly thresholds?: readonly Threshold[];
   /** Other forms the report is also written in (`--format omb`). */
   readonly formats?: readonly ReportFormat[];
+  /** Aborted by a stop (SIGINT, SIGTERM): the run is left, cleaned up, and rejects with Interrupted. */
+  readonly interrupt?: AbortSignal;
 }
 
 interface Measured {
@@ -65,7 +67,7 @@ async function measureOnce<P extends object>(scenario: ScenarioName, params: P, 
   if (options.repeat !== undefined && options.repeat > 1) prepareReportDir(reportDir);
   const started = new Date();
   let drivers: readonly DriverInfo[] = [];
-  const contextOptions = { target: options.target, driver: options.driver, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario, reportDir, pipeline: options.pipeline, profile: options.profile };
+  const contextOptions = { target: options.target, driver: options.driver, clock: systemClock, progress: options.progress, keepTopics: options.keepTopics, scenario, reportDir, pipeline: options.pipeline, profile: options.profile, ...(options.interrupt ? { interrupt: options.interrupt } : {}) };
   const outcome = await withBenchContext(contextOptions, (context) => {
     drivers = [context.client.driver];
     return run(context, params);

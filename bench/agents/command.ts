@@ -34,7 +34,7 @@ function loadOf(scenario: AgentScenario, args: BenchArgs): { load: AgentLoad; pa
 }
 
 /** What a run of agents is given: the run's own settings, as a local run of them takes them, and the flags. */
-export interface AgentsCommand extends Pick<LocalRun, 'scenario' | 'target' | 'driver' | 'progress' | 'pipeline' | 'keepTopics' | 'outDir' | 'reportsRoot' | 'formats'> {
+export interface AgentsCommand extends Pick<LocalRun, 'scenario' | 'target' | 'driver' | 'progress' | 'pipeline' | 'keepTopics' | 'outDir' | 'reportsRoot' | 'formats' | 'interrupt'> {
   readonly args: BenchArgs;
 }
 

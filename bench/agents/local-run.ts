@@ -36,6 +36,8 @@ export interface LocalRun {
   readonly partitions: number;
   /** The scenario's own flags, the same for every agent. */
   readonly scenarioFlags: readonly string[];
+  /** Aborted by a stop (SIGINT, SIGTERM): the agents, the collector and the stages are stopped. */
+  readonly interrupt?: AbortSignal;
 }
 
 /** Seconds from the start message to the agents' first measured send: time for every agent to connect and warm up. */
@@ -88,7 +90,7 @@ const COLLECT_GRACE_MS = 10_000;
 export async function runLocalAgents(run: LocalRun): Promise<number> {
   const dir = run.outDir ?? defaultReportDir(run.reportsRoot, run.scenario, new Date());
   prepareReportDir(dir);
-  const contextOptions = { target: run.target, driver: run.driver, clock: systemClock, progress: run.progress, keepTopics: run.keepTopics, scenario: run.scenario, reportDir: dir, pipeline: run.pipeline, profile: false };
+  const contextOptions = { target: run.target, driver: run.driver, clock: systemClock, progress: run.progress, keepTopics: run.keepTopics, scenario: run.scenario, reportDir: dir, pipeline: run.pipeline, profile: false, ...(run.interrupt ? { interrupt: run.interrupt } : {}) };
   return withBenchContext(contextOptions, async (context) => {
     const topics = await context.pipelineTopics(run.partitions);
     await startStages(context, topics, { inventoryInstances: 1, analytics: false }, run.timeoutS);
@@ -98,6 +100,11 @@ export async function runLocalAgents(run: LocalRun): Promise<number> {
     const brokers = run.target.brokers;
     const collector = runProcess(COLLECT_CLI, collectorCommand(run, brokers, dir), join(dir, 'collector.log'), true);
     const agents = Array.from({ length: run.agents }, (_, index) => runProcess(BENCH_CLI, agentCommand(run, index, brokers, topics.orders, topics.inventory), join(dir, `agent-${index}.log`), false));
+    // Done by then, unless the run was interrupted.
+    context.onCleanup(async () => {
+      for (const child of [collector, ...agents]) child.stop();
+      await Promise.allSettled([collector, ...agents].map((child) => child.exited));
+    });
     // A collector that failed sends no start: the agents waiting for it are stopped rather than left to their timeout.
     void collector.exited.then((code) => {
       if (code !== 0) for (const agent of agents) agent.stop();

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { RunResult } from '../../bench/report/run-result.js';
 import { makeDirs } from '../../pipeline/output-dir.js';
-import { runCli } from '../helpers/cli.js';
-import { testBrokers } from '../helpers/kafka.js';
-import { tempDir } from '../helpers/processes.js';
+import { envWithout, runCli, startCli } from '../helpers/cli.js';
+import { freePortRun, testBrokers, waitFor } from '../helpers/kafka.js';
+import { processesMentioning, tempDir } from '../helpers/processes.js';
 
 describe('bench command line (as a user runs it)', function () {
   this.timeout(120_000);
@@ -123,4 +123,27 @@ describe('bench command line (as a user runs it)', function () {
       await out.remove();
     }
   });
+
+  it('a run stopped with Ctrl-C (SIGINT) cleans up: its stages and the local broker it started are gone; one line, exit 130', async () => {
+    const scratch = tempDir('bench-interrupt');
+    const port = await freePortRun(2);
+    const env = { ...envWithout('KAFKA_BROKERS', 'KAFKA_CONTROLLER_PORT', 'KAFKA_NODES'), CI: 'true', KAFKA_LOCAL_DIR: join(scratch.path, 'kafka'), KAFKA_PORT: String(port), KAFKA_HEAP: '256m' };
+    const ours = (): number[] => [...processesMentioning(scratch.path), ...processesMentioning(`127.0.0.1:${port}`)].filter((pid) => pid !== process.pid);
+    try {
+      const bench = startCli('bench/cli.js', ['lag', '--duration', '120', '--out', join(scratch.path, 'report')], env);
+      await waitFor('the bench consuming with its own broker and stages', () => (/consuming/.test(readIfThere(join(scratch.path, 'report', 'inventory-1.log'))) ? true : undefined), 90_000);
+      expect(ours().length, 'the broker and the stages running').to.be.greaterThan(2);
+      const code = await bench.stop('SIGINT');
+      expect(code, bench.output()).to.equal(130);
+      expect(bench.output()).to.include('bench lag: interrupted by SIGINT: the run is cleaned up (its processes stopped, its faults undone); the local cluster it started is stopped\n');
+      expect(ours(), 'processes of the run left behind').to.deep.equal([]);
+    } finally {
+      await runCli('kafka/cli.js', ['down'], env);
+      await scratch.remove();
+    }
+  });
 });
+
+function readIfThere(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
