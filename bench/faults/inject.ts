@@ -37,7 +37,7 @@ export interface FaultEvent {
 export interface FaultRun {
   /** Resolves with every fault's record once the last one is undone; rejects if making or undoing one failed. */
   readonly done: Promise<FaultEvent[]>;
-  /** Undoes what is still in force (a paused broker resumed): for the run's cleanup. */
+  /** Undoes what is still in force (a paused broker resumed, a killed one restarted): for the run's cleanup. */
   undo(): Promise<void>;
 }
 
@@ -45,6 +45,7 @@ const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 export function runFaultSchedule(faults: readonly Fault[], targets: FaultTargets, startMicros: number, onFault: (event: FaultEvent) => void): FaultRun {
   const paused = new Set<number>();
+  const killed = new Set<number>();
   const one = async (fault: Fault): Promise<FaultEvent> => {
     await waitUntil(systemClock, startMicros + fault.atS * 1e6);
     const at_s = round((systemClock.nowMicros() - startMicros) / 1e6);
@@ -67,9 +68,11 @@ export function runFaultSchedule(faults: readonly Fault[], targets: FaultTargets
     const target = `broker ${node} (leader of ${targets.orderTopic}/${partition})`;
     if (fault.kind === 'kill-leader') {
       await brokers.run('kill', node);
+      killed.add(node);
       onFault({ ...base, target });
       await sleep(fault.forS * 1000);
       await brokers.run('restart', node);
+      killed.delete(node);
     } else {
       await brokers.run('pause', node);
       paused.add(node);
@@ -87,6 +90,7 @@ export function runFaultSchedule(faults: readonly Fault[], targets: FaultTargets
     done,
     async undo() {
       for (const node of paused) await targets.brokers?.run('resume', node).catch(() => undefined);
+      for (const node of killed) await targets.brokers?.run('restart', node).catch(() => undefined);
     },
   };
 }
