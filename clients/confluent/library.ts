@@ -110,7 +110,28 @@ export interface ConfluentLibrary {
   readonly features: readonly string[];
 }
 
-/** Loads the library; throws MODULE_NOT_FOUND (naming it) when it is not installed. */
+/** The error classes of the library's promise API, as its own modules share them. */
+interface RdErrorClasses {
+  readonly KafkaJSProtocolError: new (...args: unknown[]) => Error;
+  KafkaJSGroupCoordinatorNotAvailableError?: new (...args: unknown[]) => Error;
+}
+
+/**
+ * Loads the library; throws MODULE_NOT_FOUND (naming it) when it is not installed. Mends a defect
+ * of 1.10 on the way: it makes COORDINATOR_NOT_AVAILABLE into a KafkaJSGroupCoordinatorNotAvailableError,
+ * a class it never defines, so a transaction's offsets refused with it (a broker killed or paused)
+ * threw a TypeError in the library's callback instead of failing the call, and the process exited
+ * (bench:chaos --driver confluent). The class is given, as a protocol error.
+ */
 export function loadConfluentLibrary(): ConfluentLibrary {
-  return createRequire(import.meta.url)('@confluentinc/kafka-javascript') as ConfluentLibrary;
+  const require = createRequire(import.meta.url);
+  const library = require('@confluentinc/kafka-javascript') as ConfluentLibrary;
+  const errors = require('@confluentinc/kafka-javascript/lib/kafkajs/_error.js') as RdErrorClasses;
+  errors.KafkaJSGroupCoordinatorNotAvailableError ??= class KafkaJSGroupCoordinatorNotAvailableError extends errors.KafkaJSProtocolError {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.name = 'KafkaJSGroupCoordinatorNotAvailableError';
+    }
+  };
+  return library;
 }
