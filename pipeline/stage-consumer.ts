@@ -4,6 +4,7 @@
  * hand and commits everything done before it leaves the group.
  */
 import type { BatchContext, ConsumedBatch, DriverConsumer, KafkaClient, TopicPartitionOffset } from '../clients/driver.js';
+import { TIMED_OUT, withinMs } from './timeouts.js';
 
 export interface StageConsumerOptions {
   readonly groupId: string;
@@ -17,6 +18,11 @@ export interface StageConsumerOptions {
   readonly fetchWaitMs?: number;
   /** Commits at most this often (500 ms); a stop commits at once. */
   readonly commitIntervalMs?: number;
+  /**
+   * A commit with no answer for this long (30 s) is given up, and its offsets go with the next one:
+   * a client that never answers must not hold back every later commit, nor the stage's stop.
+   */
+  readonly commitTimeoutMs?: number;
 }
 
 /** Processes a batch; calls done(nextOffset) once the messages before nextOffset are safely handled. */
@@ -34,6 +40,7 @@ export class StageConsumer {
   private constructor(
     readonly driverConsumer: DriverConsumer,
     private readonly commitIntervalMs: number,
+    private readonly commitTimeoutMs: number,
   ) {}
 
   static async open(client: KafkaClient, topics: readonly string[], options: StageConsumerOptions): Promise<StageConsumer> {
@@ -45,7 +52,7 @@ export class StageConsumer {
       maxWaitMs: options.fetchWaitMs ?? 500,
       ...(options.groupInstanceId !== undefined ? { groupInstanceId: options.groupInstanceId } : {}),
     });
-    return new StageConsumer(consumer, options.commitIntervalMs ?? 500);
+    return new StageConsumer(consumer, options.commitIntervalMs ?? 500, options.commitTimeoutMs ?? 30_000);
   }
 
   get groupId(): string {
@@ -74,7 +81,10 @@ export class StageConsumer {
       const offsets = [...this.pending.values()];
       this.pending.clear();
       try {
-        await this.driverConsumer.commit(offsets);
+        const commit = this.driverConsumer.commit(offsets);
+        // Answered after it was given up: nothing waits for it any more.
+        commit.catch(() => undefined);
+        if ((await withinMs(commit, this.commitTimeoutMs)) === TIMED_OUT) throw new Error(`a commit of ${this.groupId} had no answer within ${this.commitTimeoutMs} ms`);
       } catch (error) {
         for (const offset of offsets) {
           const key = `${offset.topic}\u0000${offset.partition}`;
