@@ -23,6 +23,8 @@ export interface StageConsumerOptions {
    * a client that never answers must not hold back every later commit, nor the stage's stop.
    */
   readonly commitTimeoutMs?: number;
+  /** Told, in a line, of what the stage does about a client that failed it (a commit given up). */
+  readonly onNotice?: (text: string) => void;
 }
 
 /** Processes a batch; calls done(nextOffset) once the messages before nextOffset are safely handled. */
@@ -41,6 +43,7 @@ export class StageConsumer {
     readonly driverConsumer: DriverConsumer,
     private readonly commitIntervalMs: number,
     private readonly commitTimeoutMs: number,
+    private readonly onNotice: ((text: string) => void) | undefined,
   ) {}
 
   static async open(client: KafkaClient, topics: readonly string[], options: StageConsumerOptions): Promise<StageConsumer> {
@@ -52,7 +55,7 @@ export class StageConsumer {
       maxWaitMs: options.fetchWaitMs ?? 500,
       ...(options.groupInstanceId !== undefined ? { groupInstanceId: options.groupInstanceId } : {}),
     });
-    return new StageConsumer(consumer, options.commitIntervalMs ?? 500, options.commitTimeoutMs ?? 30_000);
+    return new StageConsumer(consumer, options.commitIntervalMs ?? 500, options.commitTimeoutMs ?? 30_000, options.onNotice);
   }
 
   get groupId(): string {
@@ -84,7 +87,11 @@ export class StageConsumer {
         const commit = this.driverConsumer.commit(offsets);
         // Answered after it was given up: nothing waits for it any more.
         commit.catch(() => undefined);
-        if ((await withinMs(commit, this.commitTimeoutMs)) === TIMED_OUT) throw new Error(`a commit of ${this.groupId} had no answer within ${this.commitTimeoutMs} ms`);
+        if ((await withinMs(commit, this.commitTimeoutMs)) === TIMED_OUT) {
+          const text = `a commit of ${this.groupId} had no answer within ${this.commitTimeoutMs} ms; its offsets go with the next one`;
+          this.onNotice?.(text);
+          throw new Error(text);
+        }
       } catch (error) {
         for (const offset of offsets) {
           const key = `${offset.topic}\u0000${offset.partition}`;

@@ -63,6 +63,7 @@ try {
     onResult: (result) => {
       prometheus.observe(result);
     },
+    onNotice: (text) => process.stderr.write(`${stage}: ${text}\n`),
   });
   const server = buildMetricsServer(() => service.figures(), () => service.window(), prometheus);
   await server.listen({ port: args['http-port'], host: args['http-host'] });

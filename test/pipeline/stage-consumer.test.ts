@@ -45,7 +45,8 @@ function clientOf(consumer: DriverConsumer): KafkaClient {
 describe('pipeline/stage-consumer: a commit that is never answered', () => {
   it('is given up after commitTimeoutMs: its offsets go with the next commit, and stop() finishes', async () => {
     const driver = new FirstCommitHangs();
-    const stage = await StageConsumer.open(clientOf(driver), ['orders'], { groupId: 'stage', commitIntervalMs: 20, commitTimeoutMs: 200 });
+    const notices: string[] = [];
+    const stage = await StageConsumer.open(clientOf(driver), ['orders'], { groupId: 'stage', commitIntervalMs: 20, commitTimeoutMs: 200, onNotice: (text) => notices.push(text) });
     await stage.start((batch, _context, done) => {
       const last = batch.messages.at(-1);
       if (last) done(last.offset + 1);
@@ -57,6 +58,7 @@ describe('pipeline/stage-consumer: a commit that is never answered', () => {
     await waitFor('the first commit made', () => (driver.commits.length === 1 ? true : undefined), 2_000);
     await waitFor('the offsets committed by a later commit', () => (driver.answered.length > 0 ? true : undefined), 2_000);
     expect(driver.answered[0]).to.deep.equal([{ topic: 'orders', partition: 0, offset: 2 }]);
+    expect(notices).to.deep.equal(['a commit of stage had no answer within 200 ms; its offsets go with the next one']);
     await stage.stop();
     expect(driver.stopped).to.equal(true);
   });
