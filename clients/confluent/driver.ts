@@ -226,7 +226,25 @@ class ConfluentAdmin implements DriverAdmin {
 }
 
 class ConfluentProducer implements DriverProducer {
-  constructor(private readonly producer: RdProducer) {}
+  /**
+   * Set when a transaction failed and its abort did not go through (a broker gone): the library
+   * still holds it open and refuses every later transaction ("Can only start one transaction at a
+   * time"), so the next one is made by a new producer, whose start fences the open one.
+   */
+  private stale = false;
+
+  constructor(
+    private producer: RdProducer,
+    /** A new connected producer with the same settings (the same transactional id). */
+    private readonly renew: () => Promise<RdProducer>,
+  ) {}
+
+  private async replace(): Promise<void> {
+    const old = this.producer;
+    this.producer = await this.renew();
+    this.stale = false;
+    await old.disconnect().catch(() => undefined);
+  }
 
   send(messages: readonly OutgoingMessage[]): Promise<void> {
     return wrap('sending', async () => {
@@ -238,7 +256,16 @@ class ConfluentProducer implements DriverProducer {
     if (offsets && !(offsets.consumer instanceof ConfluentConsumer)) return Promise.reject(new DriverError('UNSUPPORTED', 'a transaction takes the offsets of a consumer of the same driver'));
     const consumer = offsets?.consumer instanceof ConfluentConsumer ? offsets.consumer.raw : undefined;
     return wrap('committing a transaction', async () => {
-      const transaction = await this.producer.transaction();
+      if (this.stale) await this.replace();
+      let transaction: RdProducer;
+      try {
+        transaction = await this.producer.transaction();
+      } catch (error) {
+        // The library may hold a transaction this producer never learnt had failed: the next attempt starts from a new producer.
+        this.stale = true;
+        const failed = driverError(error, 'beginning a transaction');
+        throw new DriverError(failed.code, failed.message, { cause: error, retriable: failed.code !== 'FENCED' });
+      }
       try {
         // librdkafka has decided the earlier transaction (aborted it, bumping the epoch) before it begins another.
         if (offsets?.alreadyCommitted && (await offsets.alreadyCommitted())) {
@@ -255,7 +282,7 @@ class ConfluentProducer implements DriverProducer {
         }
         await transaction.commit();
       } catch (error) {
-        await transaction.abort().catch(() => undefined);
+        this.stale = !(await transaction.abort().then(() => true, () => false));
         if (offsets?.consumer instanceof ConfluentConsumer && driverError(error, 'committing a transaction').code === 'NOT_MEMBER') offsets.consumer.membershipLost();
         throw error;
       }
@@ -539,20 +566,23 @@ class ConfluentClient implements KafkaClient {
       );
       return producer;
     };
-    if (!options.transactionalId) return new ConfluentProducer(await connect());
+    if (!options.transactionalId) return new ConfluentProducer(await connect(), connect);
     // A transactional producer's connect waits at most 5 s (the library's own bound) for the broker to
     // abort what a predecessor with the same id left open; on a busy broker that takes longer, so it
     // tries again, within the request timeout.
-    const deadline = Date.now() + (this.options.requestTimeoutMs ?? 30_000);
-    for (;;) {
-      try {
-        return new ConfluentProducer(await connect());
-      } catch (error) {
-        const retry = error instanceof DriverError && (error.retriable || error.code === 'TIMEOUT');
-        if (!retry || Date.now() > deadline) throw error;
-        await sleep(250);
+    const connectTransactional = async (): Promise<RdProducer> => {
+      const deadline = Date.now() + (this.options.requestTimeoutMs ?? 30_000);
+      for (;;) {
+        try {
+          return await connect();
+        } catch (error) {
+          const retry = error instanceof DriverError && (error.retriable || error.code === 'TIMEOUT');
+          if (!retry || Date.now() > deadline) throw error;
+          await sleep(250);
+        }
       }
-    }
+    };
+    return new ConfluentProducer(await connectTransactional(), connectTransactional);
   }
 
   consumer(options: ConsumerOptions): Promise<DriverConsumer> {

@@ -9,6 +9,8 @@ import { runCommand } from '../../kafka/toolchain.js';
 import { fixedSchedule, OrderGenerator } from '../../pipeline/producer/order-generator.js';
 import { OrderPublisher } from '../../pipeline/producer/order-producer.js';
 import { produceOrders } from '../../pipeline/producer/produce-orders.js';
+import { DriverError } from '../../clients/errors.js';
+import { retryTransient } from '../../pipeline/retry.js';
 import { envWithout, runCli } from '../helpers/cli.js';
 import { requireDriver, TEST_DRIVERS } from '../helpers/drivers.js';
 import { Cleanup, freePortRun, uniqueName, waitFor } from '../helpers/kafka.js';
@@ -103,6 +105,54 @@ describe('a three-node local cluster (kafka:up --nodes 3) running the pipeline',
       expect((await admin.endOffsets(answered))[0]?.high, 'copies of the record the running broker acknowledged').to.equal(1);
       expect((await admin.endOffsets(stopped))[0]?.high, 'copies of the record the stopped broker took later').to.equal(1);
     });
+  }
+
+  for (const driver of TEST_DRIVERS) {
+    it(`${driver}: a transaction that failed while every broker was stopped, its abort unanswered, does not stop the transactions after it`, async function () {
+      await requireDriver(this, driver);
+      const client = await openClient(driver, { brokers: brokers(), clientId: uniqueName('stalled-transaction'), logLevel: 'nothing', requestTimeoutMs: 1_000, retries: 1 });
+      const admin = await client.admin();
+      cleanup.add(() => admin.close());
+      const topic = uniqueName('transactions');
+      await admin.createTopics([{ topic, partitions: 1 }]);
+      cleanup.add(() => admin.deleteTopics([topic]));
+      const producer = await client.producer({ idempotent: true, acks: 'all', compression: 'none', transactionalId: uniqueName('stalled') });
+      cleanup.add(() => producer.close());
+      await producer.sendInTransaction([{ topic, key: 'k', value: 'before' }]);
+
+      const pids = [1, 2, 3].map((node) => {
+        const pid = runningNodePid(localBrokerOptions({ ...env, KAFKA_NODES: '3' }), node);
+        if (pid === undefined) throw new Error(`node ${node} is not running`);
+        return pid;
+      });
+      const resume = (): void => {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      };
+      cleanup.add(() => {
+        resume();
+        return Promise.resolve();
+      });
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      const stalled = await producer.sendInTransaction([{ topic, key: 'k', value: 'stalled' }]).then(() => undefined, (error: unknown) => error);
+      resume();
+      expect(stalled, 'a transaction with every broker stopped').to.be.instanceOf(DriverError);
+      // As a stage does: transient failures are tried again while the cluster comes back.
+      await retryTransient(() => producer.sendInTransaction([{ topic, key: 'k', value: 'after' }]), { limitMs: 60_000 });
+      const read = await readAll(client, topic, 2);
+      expect(read.filter((value) => value !== 'stalled')).to.deep.equal(['before', 'after']);
+    });
+  }
+
+  /** The committed values of the topic's partition 0, once `count` are there. */
+  async function readAll(client: KafkaClient, topic: string, count: number): Promise<string[]> {
+    const consumer = await client.consumer({ groupId: uniqueName('read'), topics: [topic], fromBeginning: true, maxWaitMs: 100 });
+    cleanup.add(() => consumer.stop());
+    const values: string[] = [];
+    await consumer.run((batch) => {
+      values.push(...batch.messages.map((m) => m.value?.toString() ?? ''));
+      return Promise.resolve();
+    });
+    return waitFor(`${count} committed values of ${topic}`, () => (values.length >= count ? values : undefined), 30_000);
   }
 
   /** Two one-partition topics of one replica, led by different brokers. */
