@@ -160,12 +160,22 @@ class ConfluentAdmin implements DriverAdmin {
     );
   }
 
+  /**
+   * Until every partition has a leader that answers for it: just after a topic is created (on a
+   * cluster just started), its leader can answer a ListOffsets with UNKNOWN_TOPIC_OR_PARTITION
+   * although the metadata names it (a stage exited at start reading its new changelog's offsets).
+   */
   private async waitForLeaders(topics: string[]): Promise<void> {
     const deadline = Date.now() + 30_000;
+    const answered = async (topic: string): Promise<boolean> => {
+      const offsets = await this.admin.fetchTopicOffsets(topic).catch(() => []);
+      return offsets.length > 0 && offsets.every((p) => Number(p.high) >= 0);
+    };
     for (;;) {
       const metadata = await this.admin.fetchTopicMetadata({ topics }).catch(() => []);
-      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-      if (Date.now() > deadline) throw new DriverError('TIMEOUT', `the partitions of ${topics.join(', ')} got no leader within 30 s`);
+      const led = metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led && (await Promise.all(topics.map(answered))).every(Boolean)) return;
+      if (Date.now() > deadline) throw new DriverError('TIMEOUT', `the partitions of ${topics.join(', ')} got no leader that answers within 30 s`);
       await sleep(50);
     }
   }
