@@ -163,15 +163,19 @@ for (const name of TEST_DRIVERS) {
       const first = await collect([topic], groupId, true, instanceId);
       await waitFor('the first member consuming', () => (values(first.received).includes('before') ? true : undefined), 30_000);
       // The second takes the first's place in the group: the coordinator fences the first's member id,
-      // which the first learns at its next heartbeat (3 s apart at most) and not before: fetching goes on till then.
+      // which the first learns at its next heartbeat (3 s apart at most) and not before: fetching goes on
+      // till then. A first that takes its place back fences the second in turn, so probes go until the
+      // second has had one, and it stops at once.
       const second = await collect([topic], groupId, true, instanceId);
-      await producer.send([{ topic, key: 'k', value: 'taken' }]);
-      await waitFor('the second member consuming in its place', () => (values(second.received).includes('taken') ? true : undefined), 60_000);
+      let probe = 0;
+      await waitFor('the second member consuming in its place', async () => {
+        await producer.send([{ topic, key: 'k', value: `taken-${probe++}` }]);
+        return second.received.length > 0 ? true : undefined;
+      }, 60_000);
       await second.consumer.stop();
       const fencedBy = Date.now() + 8_000;
 
       // Probes until the first gets one sent well after it was told it is fenced.
-      let probe = 0;
       await waitFor('the fenced member consuming again', async () => {
         const late = Date.now() > fencedBy;
         await producer.send([{ topic, key: 'k', value: `${late ? 'late' : 'probe'}-${probe++}` }]);
