@@ -497,9 +497,9 @@ class ConfluentClient implements KafkaClient {
     };
   }
 
-  /** The settings of a promise-API client, with its log lines routed to stderr. */
-  private common(): RdConfig {
-    return { kafkaJS: { logger: stderrLogger() }, ...this.settings() };
+  /** The settings of a promise-API client, with its log lines routed to stderr (and its error lines to onError). */
+  private common(onError?: (message: string) => void): RdConfig {
+    return { kafkaJS: { logger: stderrLogger(onError) }, ...this.settings() };
   }
 
   rdConsumer(config: RdConfig): RdConsumer {
@@ -605,12 +605,9 @@ class ConfluentClient implements KafkaClient {
   private async connectedRdConsumer(options: ConsumerOptions, onFatal: () => void): Promise<RdConsumer> {
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
     const consumer = this.kafka.consumer({
-      kafkaJS: {
-        logger: stderrLogger((message) => {
-          if (FATAL_TEXT.test(message)) onFatal();
-        }),
-      },
-      ...this.settings(),
+      ...this.common((message) => {
+        if (FATAL_TEXT.test(message)) onFatal();
+      }),
       'group.id': options.groupId,
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
       'enable.auto.commit': false,
