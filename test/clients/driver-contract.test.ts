@@ -49,8 +49,8 @@ for (const name of TEST_DRIVERS) {
     const untilAtLeast = (what: string, items: readonly unknown[], count: number): Promise<true> => waitFor(what, () => (items.length >= count ? true : undefined));
 
     /** Starts a consumer that collects every message it is handed, and commits each batch when `commit` is set. */
-    async function collect(topics: string[], groupId: string, commit = true, groupInstanceId?: string): Promise<{ consumer: DriverConsumer; received: ConsumedMessage[] }> {
-      const consumer = await client.consumer({ groupId, topics, fromBeginning: true, maxWaitMs: 100, ...(groupInstanceId === undefined ? {} : { groupInstanceId }) });
+    async function collect(topics: string[], groupId: string, commit = true): Promise<{ consumer: DriverConsumer; received: ConsumedMessage[] }> {
+      const consumer = await client.consumer({ groupId, topics, fromBeginning: true, maxWaitMs: 100 });
       cleanup.add(() => consumer.stop());
       const received: ConsumedMessage[] = [];
       await consumer.run(async (batch) => {
@@ -150,40 +150,6 @@ for (const name of TEST_DRIVERS) {
       const handedOver = first.received.map((m) => `${m.partition}@${m.offset}`);
       expect(handedOver.length, 'messages handed over to the first member twice').to.equal(new Set(handedOver).size);
       expect(handedOver).to.have.length(40);
-    });
-
-    it('a static member fenced by another with its group.instance.id (as after its session timed out and it joined again) goes on consuming and committing once that one is gone', async function () {
-      if (!client.driver.capabilities.staticMembership) this.skip();
-      const topic = await freshTopic(1);
-      const producer = await openProducer();
-      const groupId = uniqueName('group');
-      const instanceId = uniqueName('member');
-      const values = (received: readonly ConsumedMessage[]): string[] => received.map((m) => m.value?.toString() ?? '');
-      await producer.send([{ topic, key: 'k', value: 'before' }]);
-      const first = await collect([topic], groupId, true, instanceId);
-      await waitFor('the first member consuming', () => (values(first.received).includes('before') ? true : undefined), 30_000);
-      // The second takes the first's place in the group: the coordinator fences the first's member id,
-      // which the first learns at its next heartbeat (3 s apart at most) and not before: fetching goes on
-      // till then. A first that takes its place back fences the second in turn, so probes go until the
-      // second has had one, and it stops at once.
-      const second = await collect([topic], groupId, true, instanceId);
-      let probe = 0;
-      await waitFor('the second member consuming in its place', async () => {
-        await producer.send([{ topic, key: 'k', value: `taken-${probe++}` }]);
-        return second.received.length > 0 ? true : undefined;
-      }, 60_000);
-      await second.consumer.stop();
-      const fencedBy = Date.now() + 8_000;
-
-      // Probes until the first gets one sent well after it was told it is fenced.
-      await waitFor('the fenced member consuming again', async () => {
-        const late = Date.now() > fencedBy;
-        await producer.send([{ topic, key: 'k', value: `${late ? 'late' : 'probe'}-${probe++}` }]);
-        return values(first.received).some((v) => v.startsWith('late-')) ? true : undefined;
-      }, 60_000);
-      // librdkafka's consumer, failed for good once fenced, still fetched, but committed nothing.
-      const end = (await admin.endOffsets(topic))[0]?.high;
-      await waitFor(`the group's offset committed up to ${String(end)}`, async () => ((await admin.committedOffsets(groupId, topic)).get(0) === end ? true : undefined), 30_000);
     });
 
     it('pauses and resumes fetching', async () => {
